@@ -1,0 +1,59 @@
+# Activation Functions, Hands-On — everything a student, instructor or CI runs.
+#   make lab         set up .venv (first time) and open JupyterLab on the course
+#   make test        set up .venv with the test tools and run the whole suite
+#   make notebooks   re-execute every notebook in place (fresh kernel, top to bottom)
+#   make exercises   regenerate exercises/ from solutions/ (never overwrites a student's edits)
+#   make bench       run the speed benchmarks in benchmarks/
+# Needs only python3 (3.10 or newer) and make. Versions come from constraints.txt.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+PIP    := $(PY) -m pip install --disable-pip-version-check -c constraints.txt
+PORT   ?= 8888
+# Jupyter refuses to run as root unless told; only then is --allow-root added.
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: help lab test test-fast notebooks exercises bench venv clean
+help:
+	@sed -n '2,8p' Makefile
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per install flavour, refreshed whenever the pins or the package metadata change.
+$(VENV)/.course-installed: $(PY) pyproject.toml constraints.txt
+	$(PIP) -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.course-installed
+	$(PIP) -e ".[dev,instructor]"
+	@touch $@
+
+venv: $(VENV)/.course-installed
+
+lab: $(VENV)/.course-installed
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. \
+	    --ServerApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
+
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest course_utils tests notebooks solutions exercises $(NBVAL)
+
+# Unit tests and doctests only (no notebooks): the quick loop while editing course_utils.
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest course_utils tests --ignore=tests/browser
+
+notebooks: $(VENV)/.dev-installed
+	$(PY) tools/run_notebooks.py notebooks/*.ipynb solutions/*.ipynb
+
+exercises: $(VENV)/.dev-installed
+	$(PY) tools/make_exercises.py $(if $(FORCE),--force)
+
+bench: $(VENV)/.dev-installed
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,87 @@
+"""Execute notebooks in place: a fresh kernel each, top to bottom, deterministic metadata.
+
+Usage: python tools/run_notebooks.py NOTEBOOK.ipynb [...]   (`make notebooks` runs them all)
+
+The stored outputs are what nbval compares, so they must come from one clean run: this clears
+old outputs, runs every cell in order, and stores no timings. A failing notebook is reported
+with its cell and error, left unchanged on disk, and makes the command exit non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT_S = 600
+
+
+def kernel_env() -> dict:
+    """Environment for the kernel: hash seed fixed, no user config leaking into outputs."""
+    env = dict(os.environ)
+    env["PYTHONHASHSEED"] = "0"
+    env.setdefault("KERAS_BACKEND", "jax")
+    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env["TQDM_DISABLE"] = "1"
+    return env
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+            cell.metadata.pop("execution", None)
+    client = NotebookClient(
+        nb,
+        timeout=TIMEOUT_S,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    os.environ.update(kernel_env())
+    start = time.perf_counter()
+    client.execute()
+    elapsed = time.perf_counter() - start
+    nb.metadata.pop("widgets", None)  # widget state from a headless run is noise
+    # Atomic write: a crash mid-write never leaves a half notebook.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        nbformat.write(nb, fh)
+    os.replace(tmp, path)
+    return elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+    failed = []
+    for path in args.notebooks:
+        if not path.exists():
+            print(f"skip {path}: no such file")  # e.g. an unmatched glob
+            continue
+        try:
+            seconds = execute(path)
+        except CellExecutionError as err:
+            failed.append(path)
+            print(f"FAILED {path}:\n{str(err)[-2000:]}", file=sys.stderr)
+            continue
+        print(f"ran {path} in {seconds:.1f} s")
+    if failed:
+        print(f"{len(failed)} notebook(s) failed: {', '.join(map(str, failed))}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
