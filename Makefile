@@ -14,6 +14,7 @@ PIP    := $(PY) -m pip install --disable-pip-version-check -c constraints.txt
 PORT   ?= 8888
 # Jupyter refuses to run as root unless told; only then is --allow-root added.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+JOBS  ?= 2
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: help lab test test-fast notebooks exercises bench venv clean
@@ -40,7 +41,7 @@ lab: $(VENV)/.course-installed
 	    --ServerApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
 
 test: $(VENV)/.dev-installed
-	$(PY) -m pytest course_utils tests notebooks solutions exercises $(NBVAL)
+	$(PY) -m pytest -n $(JOBS) --dist loadscope course_utils tests notebooks solutions exercises $(NBVAL)
 
 # Unit tests and doctests only (no notebooks): the quick loop while editing course_utils.
 test-fast: $(VENV)/.dev-installed
