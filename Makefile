@@ -15,6 +15,8 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told; only then is --allow-root added.
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 JOBS  ?= 2
+# Only folders that exist: a missing path makes pytest-xdist collect nothing at all.
+TEST_PATHS := $(wildcard course_utils tests notebooks solutions exercises)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 .PHONY: help lab test test-fast notebooks exercises bench venv clean
@@ -41,7 +43,7 @@ lab: $(VENV)/.course-installed
 	    --ServerApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
 
 test: $(VENV)/.dev-installed
-	$(PY) -m pytest -n $(JOBS) --dist loadscope course_utils tests notebooks solutions exercises $(NBVAL)
+	$(PY) -m pytest -n $(JOBS) --dist loadscope $(TEST_PATHS) $(NBVAL)
 
 # Unit tests and doctests only (no notebooks): the quick loop while editing course_utils.
 test-fast: $(VENV)/.dev-installed
@@ -49,6 +51,7 @@ test-fast: $(VENV)/.dev-installed
 
 notebooks: $(VENV)/.dev-installed
 	$(PY) tools/run_notebooks.py notebooks/*.ipynb solutions/*.ipynb
+	$(PY) tools/make_exercises.py
 
 exercises: $(VENV)/.dev-installed
 	$(PY) tools/make_exercises.py $(if $(FORCE),--force)

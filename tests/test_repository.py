@@ -63,3 +63,17 @@ def test_readme_course_map_links_every_lesson():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in LESSONS:
         assert f"notebooks/{path.name}" in readme, f"README's course map lacks {path.name}"
+
+
+def test_every_relative_link_in_the_readme_exists():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    targets = [t for t in re.findall(r"\]\(([^)#\s]+)", readme) if "://" not in t]
+    assert targets, "the README links to no file"
+    missing = [t for t in targets if not (ROOT / t).exists()]
+    assert not missing, f"README links to missing files: {missing}"
+
+
+def test_the_suite_covers_every_notebook_folder():
+    # `make test` passes only existing folders to pytest: a missing one must fail here instead.
+    for folder in ("notebooks", "solutions", "exercises"):
+        assert (ROOT / folder).is_dir(), f"{folder}/ is missing"
