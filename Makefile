@@ -40,7 +40,7 @@ venv: $(VENV)/.course-installed
 
 lab: $(VENV)/.course-installed
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. \
-	    --ServerApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
+	    --LabApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
 
 test: $(VENV)/.dev-installed
 	$(PY) -m pytest -n $(JOBS) --dist loadscope $(TEST_PATHS) $(NBVAL)
