@@ -14,6 +14,8 @@ import numbers
 import numpy as np
 
 _REAL_KINDS = "biuf"
+# `native` for activations whose kernels take any float dtype (they convert block by block).
+FLOATS = (np.float64, np.float32, np.float16)
 
 
 def describe(value) -> str:

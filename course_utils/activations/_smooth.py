@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
 
+from . import _gelu_kernels as G
 from . import _kernels
-from ._base import Activation
-
-_INV_SQRT2 = 0.70710678118654752440084436210485
-_INV_SQRT_2PI = 0.39894228040143267793994605993438
-_SQRT_2_OVER_PI = 0.79788456080286535587989211986876
-_GELU_CUBIC = 0.044715
-# Beyond these the result is already exact (gelu(x) = x or an underflowed 0), so clamping
-# changes nothing but keeps x², x³ and inf·0 from producing inf or NaN.
-_GELU_CLAMP = 40.0
-_TANH_GELU_CLAMP = 1.0e4
-_SILU_CLAMP = 750.0
+from ._base import FLOATS, Activation
+from ._saturating import sigmoid_forward
 
 
 class Softplus(Activation):
@@ -51,11 +42,13 @@ class Softplus(Activation):
     formula = r"\operatorname{softplus}(x) = \log\left(1 + e^{x}\right)"
     derivative_formula = r"\operatorname{softplus}'(x) = \sigma(x)"
 
+    native = FLOATS
+
     def _forward(self, x):
-        return _kernels.softplus(x)
+        return _kernels.blockwise(_kernels.softplus, x, 3, divide="ignore", invalid="ignore")
 
     def _derivative(self, x):
-        return _kernels.sigmoid(x)
+        return sigmoid_forward(x)
 
 
 class SiLU(Activation):
@@ -88,16 +81,13 @@ class SiLU(Activation):
     formula = r"\operatorname{silu}(x) = x\,\sigma(x)"
     derivative_formula = r"\operatorname{silu}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)"
 
+    native = FLOATS
+
     def _forward(self, x):
-        s = _kernels.sigmoid(x)
-        return np.multiply(s, np.maximum(x, -_SILU_CLAMP), out=s)
+        return _kernels.blockwise(_kernels.silu, x, 1, over="ignore", invalid="ignore")
 
     def _derivative(self, x):
-        xc = np.clip(x, -_SILU_CLAMP, _SILU_CLAMP)
-        t = _kernels.sigmoid(-xc)          # σ(−x) = 1 − σ(x), without the cancellation
-        np.multiply(t, xc, out=t)
-        np.add(t, 1.0, out=t)
-        return np.multiply(t, _kernels.sigmoid(xc), out=t)
+        return _kernels.blockwise(_kernels.silu_prime, x, 2, over="ignore", invalid="ignore")
 
 
 class GELU(Activation):
@@ -154,42 +144,22 @@ class GELU(Activation):
     def params(self):
         return {"approximate": self.approximate}
 
+    native = FLOATS
+
     def _forward(self, x):
+        if x.dtype != np.float64:  # float64 arithmetic is exact enough for a float32 result
+            if self.approximate:
+                return _kernels.blockwise(G.gelu_tanh32, x, 2, over="ignore")
+            return _kernels.blockwise(G.gelu32, x, 2)
         if self.approximate:
-            xc = np.clip(x, -_TANH_GELU_CLAMP, _TANH_GELU_CLAMP)
-            s = _kernels.sigmoid(2.0 * _tanh_arg(xc))
-            return np.multiply(s, np.maximum(x, -_TANH_GELU_CLAMP), out=s)
-        xc = np.maximum(x, -_GELU_CLAMP)
-        t = special.erfc(xc * -_INV_SQRT2)
-        np.multiply(t, xc, out=t)
-        return np.multiply(t, 0.5, out=t)
+            return _kernels.blockwise(G.gelu_tanh, x, 9, over="ignore")
+        return _kernels.blockwise(G.gelu, x, 5)
 
     def _derivative(self, x):
+        if x.dtype != np.float64:
+            if self.approximate:
+                return _kernels.blockwise(G.gelu_tanh_prime32, x, 3)
+            return _kernels.blockwise(G.gelu_prime32, x, 2)
         if self.approximate:
-            xc = np.clip(x, -_TANH_GELU_CLAMP, _TANH_GELU_CLAMP)
-            two_u = 2.0 * _tanh_arg(xc)
-            du = xc * xc
-            np.multiply(du, 3.0 * _GELU_CUBIC, out=du)
-            np.add(du, 1.0, out=du)
-            np.multiply(du, 2.0 * _SQRT_2_OVER_PI, out=du)     # 2u'
-            np.multiply(du, xc, out=du)
-            np.multiply(du, _kernels.sigmoid(-two_u), out=du)
-            np.add(du, 1.0, out=du)                            # 1 + 2x·u'·σ(−2u)
-            return np.multiply(du, _kernels.sigmoid(two_u), out=du)
-        xc = np.clip(x, -_GELU_CLAMP, _GELU_CLAMP)
-        pdf = np.multiply(xc, xc)
-        np.multiply(pdf, -0.5, out=pdf)
-        np.exp(pdf, out=pdf)
-        np.multiply(pdf, _INV_SQRT_2PI, out=pdf)
-        np.multiply(pdf, xc, out=pdf)                          # x·φ(x)
-        cdf = special.erfc(xc * -_INV_SQRT2)
-        np.multiply(cdf, 0.5, out=cdf)                         # Φ(x)
-        return np.add(cdf, pdf, out=cdf)
-
-
-def _tanh_arg(x):
-    """u = √(2/π)·(x + 0.044715·x³), written as x·(a + b·x²) (x·x·x, not x**3: faster)."""
-    u = np.multiply(x, x)
-    np.multiply(u, _SQRT_2_OVER_PI * _GELU_CUBIC, out=u)
-    np.add(u, _SQRT_2_OVER_PI, out=u)
-    return np.multiply(u, x, out=u)
+            return _kernels.blockwise(G.gelu_tanh_prime, x, 9, over="ignore", invalid="ignore")
+        return _kernels.blockwise(G.gelu_prime, x, 5)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._base import Activation, finish, result_dtype
+from . import _kernels
+from ._base import FLOATS, Activation, as_real_array, finish, result_dtype
 
 
 class _VectorActivation(Activation):
     """Shared machinery for functions of a vector along `axis` (no elementwise derivative)."""
 
     elementwise = False
+    native = FLOATS  # the row kernels convert float32/float16 block by block
 
     def __init__(self, axis: int = -1):
         if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
@@ -49,33 +51,121 @@ class _VectorActivation(Activation):
         return arr, xc, scalar
 
     def _prepare_grad(self, grad_output, xc):
-        return super()._prepare_grad(np.reshape(grad_output, -1) if np.ndim(grad_output) == 0 else grad_output, xc)
+        g = as_real_array(grad_output, f"{self.name}.backward", "grad_output")
+        return super()._prepare_grad(g.reshape(1) if g.ndim == 0 else g, xc)  # scalar x is (1,)
 
-    def _shifted(self, x):
-        """z = x − max(x) along the axis, and a mask of the slices holding +inf."""
-        m = np.max(x, axis=self.axis, keepdims=True)
-        inf_slices = np.isposinf(m)
-        if inf_slices.any():
-            m = np.where(inf_slices, 0.0, m).astype(x.dtype)
-        with np.errstate(invalid="ignore"):  # an all -inf slice is undefined: NaN
-            return x - m, inf_slices
+    def _softmax(self, x, dtype=None):
+        """softmax(x) along the axis, in `dtype` (default x's dtype)."""
+        kernel = _softmax_rows if x.dtype == np.float64 else _softmax_rows32
+        return _rowwise(kernel, x, self.axis, dtype)
 
-    def _infinite_limit(self, x, inf_slices):
-        """In a slice with +inf entries the limit shares all mass equally among them."""
-        hot = np.isposinf(x)
-        return hot / np.sum(hot, axis=self.axis, keepdims=True)
 
-    def _softmax(self, x):
-        if x.size == 0:
-            return np.empty_like(x)
-        z, inf_slices = self._shifted(x)
-        with np.errstate(invalid="ignore"):  # exp(+inf)/inf in +inf slices, replaced below
-            np.exp(z, out=z)
-            total = np.sum(z, axis=self.axis, keepdims=True)
-            np.divide(z, total, out=z)
-        if inf_slices.any():
-            z = np.where(inf_slices, self._infinite_limit(x, inf_slices), z).astype(x.dtype)
-        return z
+def _rowwise(kernel, x, axis, dtype=None):
+    """`kernel(xb, out, z, lo)` over blocks of rows of x with `axis` moved last.
+
+    xb is a float64 (rows, n) block (read-only), out the block of the result (`dtype`), z and
+    lo float64 scratch of xb's shape. Blocks of about _kernels.BLOCK elements stay in cache.
+    """
+    dtype = np.dtype(dtype or x.dtype)
+    xm = np.moveaxis(x, axis, -1)
+    out = np.empty(xm.shape, dtype)
+    n = xm.shape[-1] if xm.ndim else 1
+    if out.size:
+        x2 = np.ascontiguousarray(xm).reshape(-1, n)
+        o2 = out.reshape(-1, n)
+        rows = x2.shape[0]
+        k = min(rows, max(1, _kernels.BLOCK // n))
+        z, lo = np.empty((k, n)), np.empty((k, n))
+        convert = np.empty((k, n)) if x2.dtype != np.float64 else None
+        # inf − inf, 0/0 and x − max = −inf arise only next to ±inf or ±1e308, repaired below.
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            for start in range(0, rows, k):
+                stop = min(start + k, rows)
+                m = stop - start
+                xb = x2[start:stop]
+                if convert is not None:
+                    xb = convert[:m]
+                    np.copyto(xb, x2[start:stop])
+                kernel(xb, o2[start:stop], z[:m], lo[:m])
+    out = np.moveaxis(out, -1, axis)
+    return out if out.flags.c_contiguous else np.ascontiguousarray(out)
+
+
+def _shift(x, z, lo):
+    """z + lo = x − max(x) exactly (Knuth's two-sum), row by row; returns the maxima.
+
+    The rounding of x − max (up to 2⁻⁴⁴ for |x − max| ≈ 700) would be multiplied by up to
+    700 in exp; keeping it (lo) and using exp(z + lo) = exp(z)·(1 + lo) removes that error.
+    lo is NaN only next to infinities (inf − inf); it is set to −1 there, which is harmless:
+    such entries have exp(z) = 0 or lie in a slice repaired by `_infinite_rows`.
+    """
+    m = np.max(x, axis=1, keepdims=True)
+    np.subtract(x, m, out=z)
+    np.subtract(z, x, out=lo)  # bb = z − x (the part of −m that made it into z)
+    t = np.subtract(z, lo)
+    np.subtract(x, t, out=t)  # x − (z − bb)
+    np.negative(m, out=m)
+    np.subtract(m, lo, out=lo)  # −m − bb
+    np.add(lo, t, out=lo)
+    np.fmax(lo, -1.0, out=lo)
+    np.negative(m, out=m)
+    return m
+
+
+def _exp_shifted(z, lo):
+    """exp(z + lo) into z (lo ≪ 1: exp(z)·(1 + lo), with the product added, not rounded in)."""
+    np.exp(z, out=z)
+    np.multiply(lo, z, out=lo)
+    np.add(z, lo, out=z)
+
+
+def _infinite_rows(xb, m):
+    """Rows whose maximum is +inf, and the limit there: the mass shared equally by the +infs."""
+    rows = np.flatnonzero(np.isposinf(m[:, 0]))
+    if rows.size == 0:
+        return rows, None
+    hot = np.isposinf(xb[rows])
+    return rows, hot / np.sum(hot, axis=1, keepdims=True)
+
+
+def _softmax_rows(xb, out, z, lo):
+    m = _shift(xb, z, lo)
+    _exp_shifted(z, lo)
+    total = np.sum(z, axis=1, keepdims=True)
+    np.divide(z, total, out=out)
+    rows, limit = _infinite_rows(xb, m)
+    if rows.size:
+        out[rows] = limit
+
+
+def _softmax_rows32(xb, out, z, lo):
+    """float32 rows, in float64: exp amplifies the rounding of x − max to at most 745·2⁻⁵³,
+    far below float32's 2⁻²⁴, so the two-sum correction of `_shift` is not needed."""
+    m = np.max(xb, axis=1, keepdims=True)
+    np.subtract(xb, m, out=z)
+    np.exp(z, out=z)
+    total = np.sum(z, axis=1, keepdims=True)
+    np.divide(z, total, out=out)
+    rows, limit = _infinite_rows(xb, m)
+    if rows.size:
+        out[rows] = limit
+
+
+def _log_softmax_rows(xb, out, z, lo):
+    m = _shift(xb, z, lo)
+    e = np.copy(z)
+    _exp_shifted(e, lo.copy())
+    # The maximum's term is exp(0) = 1 exactly: drop one copy of it and use log1p of the rest,
+    # so a dominant class keeps all its digits (log of 1 + tiny would round to 0).
+    k = np.argmax(xb, axis=1)[:, None]
+    np.put_along_axis(e, k, 0.0, axis=1)
+    rest = np.sum(e, axis=1, keepdims=True)
+    np.log1p(rest, out=rest)
+    np.subtract(z, rest, out=z)
+    np.add(z, lo, out=out)  # (x − max) − log Σ, with x − max's rounding added back
+    rows, limit = _infinite_rows(xb, m)
+    if rows.size:
+        out[rows] = np.log(limit)
 
 
 class Softmax(_VectorActivation):
@@ -119,9 +209,11 @@ class Softmax(_VectorActivation):
         return self._softmax(x)
 
     def _backward(self, x, g):
-        s = self._softmax(x)
+        s = self._softmax(x, np.float64)  # float32 in: compute in float64, round once
+        g = g.astype(np.float64)  # a fresh copy (g may be a broadcast view)
         dot = np.sum(g * s, axis=self.axis, keepdims=True)
-        return s * (g - dot)
+        np.subtract(g, dot, out=g)
+        return np.multiply(s, g, out=s)
 
 
 class LogSoftmax(_VectorActivation):
@@ -160,22 +252,9 @@ class LogSoftmax(_VectorActivation):
     derivative_formula = r"\frac{\partial \ell_i}{\partial x_j} = \delta_{ij} - \operatorname{softmax}(x)_j"
 
     def _forward(self, x):
-        if x.size == 0:
-            return np.empty_like(x)
-        z, inf_slices = self._shifted(x)
-        e = np.exp(z)
-        # Remove one copy of the max's exp(0) = 1 exactly, then log1p of the rest.
-        k = np.argmax(x, axis=self.axis)
-        np.put_along_axis(e, np.expand_dims(k, self.axis), 0.0, axis=self.axis)
-        with np.errstate(invalid="ignore"):  # inf − inf in +inf slices, replaced below
-            rest = np.sum(e, axis=self.axis, keepdims=True)
-            np.subtract(z, np.log1p(rest), out=z)
-        if inf_slices.any():
-            with np.errstate(divide="ignore"):
-                limit = np.log(self._infinite_limit(x, inf_slices))
-            z = np.where(inf_slices, limit, z).astype(x.dtype)
-        return z
+        return _rowwise(_log_softmax_rows, x, self.axis)
 
     def _backward(self, x, g):
-        s = self._softmax(x)
-        return g - s * np.sum(g, axis=self.axis, keepdims=True)
+        s = self._softmax(x, np.float64)
+        np.multiply(s, np.sum(g, axis=self.axis, keepdims=True, dtype=np.float64), out=s)
+        return np.subtract(g, s, out=s, dtype=np.float64)
