@@ -10,6 +10,7 @@ with its cell and error, left unchanged on disk, and makes the command exit non-
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 import tempfile
@@ -34,6 +35,22 @@ def kernel_env() -> dict:
     return env
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def stable_widget_ids(nb, name: str) -> None:
+    """Replace the random model ids of stored widget views by ids derived from the cell.
+
+    The models do not outlive the kernel, so the ids only ever point at nothing; random ones
+    would change every file on every run. (JupyterLab shows the stored PNG beside each view.)
+    """
+    for i, cell in enumerate(nb.cells):
+        for j, output in enumerate(cell.get("outputs", [])):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view and view.get("model_id"):
+                view["model_id"] = hashlib.sha1(f"{name}:{i}:{j}".encode()).hexdigest()[:32]
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -53,6 +70,7 @@ def execute(path: Path) -> float:
     client.execute()
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)  # widget state from a headless run is noise
+    stable_widget_ids(nb, path.name)
     # Atomic write: a crash mid-write never leaves a half notebook.
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -83,8 +83,8 @@ class LeakyReLU(Activation):
     """
 
     name = "leaky_relu"
-    formula = r"\operatorname{leaky\_relu}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}"
-    derivative_formula = r"\operatorname{leaky\_relu}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
+    formula = r"\operatorname{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}"
+    derivative_formula = r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
     native = (np.float64, np.float32, np.float16)
     _slope_name = "negative_slope"
 
