@@ -150,7 +150,7 @@ def make_exercises(solutions, out_dir: Path, force=False, run=True, log=print) -
             tmp = _atomic_write(nb, target)
             temps.append((tmp, target))
             if run:
-                seconds = execute(tmp)
+                seconds = execute(tmp, name=target.name)
                 log(f"generated and ran {target.name} in {seconds:.1f} s")
             else:
                 log(f"generated {target.name}")

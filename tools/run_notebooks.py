@@ -51,7 +51,7 @@ def stable_widget_ids(nb, name: str) -> None:
                 view["model_id"] = hashlib.sha1(f"{name}:{i}:{j}".encode()).hexdigest()[:32]
 
 
-def execute(path: Path) -> float:
+def execute(path: Path, name: str | None = None) -> float:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -70,7 +70,7 @@ def execute(path: Path) -> float:
     client.execute()
     elapsed = time.perf_counter() - start
     nb.metadata.pop("widgets", None)  # widget state from a headless run is noise
-    stable_widget_ids(nb, path.name)
+    stable_widget_ids(nb, name or path.name)  # `name`: the final file name when `path` is a temporary
     # Atomic write: a crash mid-write never leaves a half notebook.
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
