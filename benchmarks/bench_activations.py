@@ -10,7 +10,7 @@ each round the baseline and every function run once, so machine load hits them a
 Targets (from the issue): sigmoid no slower than scipy's `expit`; forward ≤ 3× np.exp,
 derivative ≤ 5×, GELU (both forms) and SiLU ≤ 15×; softmax over the last axis of a
 4096×1024 array ≤ 3× np.exp of that array. The tutorial-style Python loop is timed on 1e5
-elements for scale. Accuracy: the worst case over the grids of tests/test_activations_accuracy.py.
+elements for scale. Accuracy: the worst case over the grids of tests/accuracy_reference.py.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def _jax(x: np.ndarray) -> dict:
 
 def accuracy_report() -> str:
     sys.path.insert(0, str(HERE.parent / "tests"))
-    import test_activations_accuracy as T  # the tests' grids and 50-digit references
+    import accuracy_reference as T  # the tests' grids and 50-digit references
 
     x64 = T.grid("float64")
     with np.errstate(all="ignore"), warnings.catch_warnings():

@@ -1,6 +1,6 @@
 """Numerical kernels shared by the elementwise activations: accurate to a few ULP, and fast.
 
-Accuracy (measured against 50-digit mpmath in tests/test_activations_accuracy.py): no branch
+Accuracy (measured against 50-digit mpmath in tests/accuracy_reference.py): no branch
 that could overflow is ever used for its value, no derivative is computed from the output (that
 cancels in the tails), and where one rounding would be amplified it is computed and put back.
 

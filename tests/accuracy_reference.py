@@ -1,0 +1,412 @@
+"""Exact references for the accuracy tests: 50-digit mpmath values, the grids, ULP errors.
+
+Shared by tests/test_activations_accuracy.py (elementwise functions), tests/test_softmax_accuracy.py
+and benchmarks/bench_activations.py (which writes the measured worst cases into
+benchmarks/README.md). The reference values are computed once per function and grid
+(module-level caches), so the tests run in seconds. The contract they check is stated in
+tests/test_activations_accuracy.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import warnings
+
+import mpmath
+import numpy as np
+
+from course_utils import activations as A
+
+mp = mpmath.mp
+DIGITS = 50
+F64_MAX_ULPS = 4.0
+F32_MAX_ULPS = 2.0
+REL_NEAR = 3e-14  # |x| <= 10
+REL_FAR = 1e-12  # wherever |exact| >= 1e-290
+ABS_NEAR_ZERO = 1e-15  # a derivative within ZERO_WINDOW of one of its zeros
+ZERO_WINDOW = 0.05
+TINY = 1e-290
+
+
+# --- exact references (mpmath, 50 digits) ------------------------------------------------------
+with mp.workdps(DIGITS):  # constants made at 50 digits (an mpf keeps its creation precision)
+    _C = mp.mpf("0.044715")
+    _SQRT_2_OVER_PI = mp.sqrt(2 / mp.pi)
+    _INV_SQRT2 = 1 / mp.sqrt(2)
+    _INV_SQRT_2PI = 1 / mp.sqrt(2 * mp.pi)
+    _INV_SQRT_PI = 1 / mp.sqrt(mp.pi)
+    _SELU_L = mp.mpf("1.0507009873554804934193349852946")
+    _SELU_A = mp.mpf("1.6732632423543772848170429916717")
+
+
+@functools.lru_cache(maxsize=None)  # shared by sigmoid, softplus' and silu
+def _sig(x):
+    return 1 / (1 + mp.exp(-x))
+
+
+def _sig_prime(x):
+    e = mp.exp(-abs(x))
+    return e / (1 + e) ** 2
+
+
+def _softplus(x):
+    return max(x, 0) + mp.log1p(mp.exp(-abs(x)))
+
+
+def _silu_prime(x):
+    e = mp.exp(-x)  # σ(x) = 1/(1 + e), σ(−x) = e/(1 + e)
+    return (1 + x * e / (1 + e)) / (1 + e)
+
+
+def _erfc(t):
+    """erfc(t) for any finite t (mpmath's own overflows a float for |t| ≳ 1e154)."""
+    if abs(t) < 1e6:
+        return mp.erfc(t)
+    if t < 0:
+        return 2 - _erfc(-t)
+    # Asymptotic series: each term is ≤ 1e-12 times the one before, so 8 terms give 90 digits.
+    s, term, z = mp.mpf(0), mp.mpf(1), 2 * t * t
+    for n in range(8):
+        s += term
+        term *= -(2 * n + 1) / z
+    return mp.exp(-t * t) * _INV_SQRT_PI / t * s
+
+
+@functools.lru_cache(maxsize=None)  # shared by gelu and gelu'
+def _cdf(x):
+    return _erfc(-x * _INV_SQRT2) / 2
+
+
+def _gelu_prime(x):
+    return _cdf(x) + x * mp.exp(-x * x / 2) * _INV_SQRT_2PI
+
+
+def _gelu_tanh(x):
+    if x > 1e4:  # 1 − σ(2u) < e^{−1e11}: x·σ(2u) = x to far more than 50 digits
+        return x
+    return x * _sig(2 * _SQRT_2_OVER_PI * (x + _C * x**3))
+
+
+def _gelu_tanh_prime(x):
+    if x > 1e4:
+        return mp.mpf(1)
+    e = mp.exp(-2 * _SQRT_2_OVER_PI * (x + _C * x**3))  # σ(v) = 1/(1 + e), σ(−v) = e/(1 + e)
+    dv = 2 * _SQRT_2_OVER_PI * (1 + 3 * _C * x * x)
+    return (1 + x * dv * e / (1 + e)) / (1 + e)
+
+
+def _piecewise(pos, neg):
+    """x ↦ pos(x) for x > 0 else neg(x): the derivative at 0 takes the left-hand value."""
+    return lambda x: pos(x) if x > 0 else neg(x)
+
+
+# name -> (activation, use the derivative?, exact function of an mpf)
+ULP_CASES = {
+    "sigmoid": (A.Sigmoid(), False, _sig),
+    "sigmoid'": (A.Sigmoid(), True, _sig_prime),
+    "tanh": (A.Tanh(), False, mp.tanh),
+    "tanh'": (A.Tanh(), True, lambda x: mp.sech(x) ** 2),
+    "relu": (A.ReLU(), False, lambda x: max(x, 0)),
+    "relu'": (A.ReLU(), True, _piecewise(lambda x: 1, lambda x: 0)),
+    "leaky_relu": (A.LeakyReLU(), False, _piecewise(lambda x: x, lambda x: mp.mpf(0.01) * x)),
+    "leaky_relu'": (A.LeakyReLU(), True, _piecewise(lambda x: 1, lambda x: mp.mpf(0.01))),
+    "leaky_relu(3)": (A.LeakyReLU(3.0), False, _piecewise(lambda x: x, lambda x: 3 * x)),
+    "prelu": (A.PReLU(), False, _piecewise(lambda x: x, lambda x: x / 4)),
+    "prelu'": (A.PReLU(), True, _piecewise(lambda x: 1, lambda x: mp.mpf(0.25))),
+    "elu": (A.ELU(), False, _piecewise(lambda x: x, mp.expm1)),
+    "elu'": (A.ELU(), True, _piecewise(lambda x: 1, mp.exp)),
+    "elu(0.3)": (A.ELU(0.3), False, _piecewise(lambda x: x, lambda x: mp.mpf(0.3) * mp.expm1(x))),
+    "elu(0.3)'": (A.ELU(0.3), True, _piecewise(lambda x: 1, lambda x: mp.mpf(0.3) * mp.exp(x))),
+    "selu": (A.SELU(), False, _piecewise(lambda x: _SELU_L * x, lambda x: _SELU_L * _SELU_A * mp.expm1(x))),
+    "selu'": (A.SELU(), True, _piecewise(lambda x: _SELU_L, lambda x: _SELU_L * _SELU_A * mp.exp(x))),
+    "softplus": (A.Softplus(), False, _softplus),
+    "softplus'": (A.Softplus(), True, _sig),
+}
+
+REL_CASES = {
+    "gelu": (A.GELU(), False, lambda x: x * _cdf(x)),
+    "gelu'": (A.GELU(), True, _gelu_prime),
+    "gelu_tanh": (A.GELU(approximate=True), False, _gelu_tanh),
+    "gelu_tanh'": (A.GELU(approximate=True), True, _gelu_tanh_prime),
+    "silu": (A.SiLU(), False, lambda x: x * _sig(x)),
+    "silu'": (A.SiLU(), True, _silu_prime),
+}
+
+ALL_CASES = {**ULP_CASES, **REL_CASES}
+
+
+@functools.lru_cache(maxsize=None)
+def derivative_zeros(name: str) -> tuple:
+    """The real zeros of a derivative in REL_CASES (found with mpmath to 50 digits)."""
+    if not name.endswith("'"):
+        return ()
+    f = REL_CASES[name][2]
+    with mp.workdps(DIGITS):
+        return (float(mp.findroot(f, {"gelu'": -0.75, "gelu_tanh'": -0.75, "silu'": -1.28}[name])),)
+
+
+# --- the grids: the whole finite range, the thresholds, the subnormals -------------------------
+_F64_THRESHOLDS = [
+    709.782712893384,  # exp overflows above
+    708.3964185322641,  # exp(-x) goes subnormal below -this
+    745.1332191019411,  # exp(-x) underflows to 0
+    744.4400719213812,  # exp(-x) = the smallest subnormal
+    354.891356446692, 354.1982092661321, 372.56660955097055,  # the same for exp(-2x)
+    36.7368005696771,  # exp(-x) = eps: log1p(e) = e, x + e = x
+    37.42994775023705, 18.714973875118524, 19.061547465398498,  # tanh and sigmoid saturate
+    38.56804181549334, 37.5193, 26.55, 27.2,  # gelu and erfc under/overflow regions
+    21.7, 22.1, 0.5, 0.75, 1.0, 1.2785, 2.0, math.log(2), 0.5 * math.log(2), 3.0, 10.0, 40.0,
+]
+_F32_THRESHOLDS = [88.72284, 87.33655, 103.97208, 44.36142, 43.66827, 51.98604, 16.635532,
+                   9.010913, 8.317766, 15.942385, 0.5, 1.0, 2.0, 10.0, 14.2, 26.0, 40.0]
+
+
+def _around(values, dtype, ulps=2, steps=(1e-3, 1e-1)):
+    """Each value, its float neighbours and a few nearby points, both signs."""
+    out = []
+    info = np.finfo(dtype)
+    for v in values:
+        v = dtype(v)
+        for k in range(-ulps, ulps + 1):
+            out.append(v * (1 + dtype(k) * info.eps))
+        for s in steps:
+            out.extend([v - dtype(s), v + dtype(s)])
+    out = np.asarray(out, dtype)
+    return np.concatenate([out, -out])
+
+
+@functools.lru_cache(maxsize=None)
+def grid(dtype_name: str) -> np.ndarray:
+    """A few thousand inputs covering every regime of the activations, sorted and unique."""
+    dtype = np.dtype(dtype_name).type
+    info = np.finfo(dtype)
+    rng = np.random.default_rng(20240611)
+    tiny_sub = info.smallest_subnormal
+    if dtype is np.float64:
+        thresholds = _F64_THRESHOLDS
+        decades = np.logspace(-323.3, 308.25, 300)
+        wide = [800.0, 1e3, 1e4, 1e5, 1e10, 1e20, 1e100, 1e200, 1e300, 1e308, info.max]
+        bands = [(-746, -700, 120), (350, 376, 60), (-376, -350, 60), (-800, 800, 200)]
+        dense = 1201
+    else:
+        thresholds = _F32_THRESHOLDS
+        decades = np.logspace(-44.8, 38.5, 150)
+        wide = [100.0, 200.0, 1e3, 1e5, 1e10, 1e20, 1e30, 1e38, info.max]
+        bands = [(-105, -85, 80), (40, 53, 40), (-53, -40, 40), (-200, 200, 100)]
+        dense = 801
+    parts = [
+        np.linspace(-40, 40, dense) + rng.uniform(-0.03, 0.03, dense),  # dense, not round numbers
+        np.linspace(-10, 10, 201),
+        decades, -decades,
+        np.geomspace(tiny_sub, info.tiny, 16), -np.geomspace(tiny_sub, info.tiny, 16),  # subnormal
+        np.array(wide), -np.array(wide),
+        np.array([0.0, tiny_sub, 2 * tiny_sub, 3 * tiny_sub, info.tiny, info.tiny * (1 - info.eps),
+                  info.eps, info.eps / 2, 2 * info.eps]),
+        _around(thresholds, dtype),
+    ]
+    for a, b, n in bands:
+        band = np.linspace(a, b, n) + rng.uniform(-0.05, 0.05, n)
+        parts += [band, -band]
+    for name in REL_CASES:  # the neighbourhoods of the derivatives' zeros
+        for z in derivative_zeros(name):
+            zf = dtype(z)
+            parts.append(zf + np.linspace(-ZERO_WINDOW, ZERO_WINDOW, 21))
+            parts.append(zf + np.arange(-20, 21) * np.spacing(zf))
+    x = np.concatenate([np.asarray(p, np.float64).astype(dtype) for p in parts])
+    x = np.unique(x[np.isfinite(x)])
+    x.setflags(write=False)
+    return x
+
+
+# --- exact values as scaled pairs, for vectorised ULP errors -----------------------------------
+_FORMATS = {"float64": (53, -1074, 1024), "float32": (24, -149, 128)}  # precision, min exp, max
+
+
+def exact(name: str, dtype_name: str):
+    """The exact values of ALL_CASES[name] on `grid(dtype_name)`: see `_exact`."""
+    return _exact(ALL_CASES[name][2], dtype_name)
+
+
+@functools.lru_cache(maxsize=None)
+def _exact(f, dtype_name: str):
+    """The exact values of f on `grid(dtype_name)`, as (p, hi, lo, expect_inf, value) arrays.
+
+    exact = (hi + lo)·2^p where 2^p is the ULP of the exact value in `dtype_name` (so hi is
+    the exact value measured in ULPs, |hi| < 2^precision); expect_inf is ±1 where the exact
+    value rounds to ±inf in that format, else 0; value is the nearest float64.
+    """
+    prec, emin, emax = _FORMATS[dtype_name]
+    x = grid(dtype_name)
+    n = x.size
+    p = np.zeros(n, np.int64)
+    hi, lo, value = np.zeros(n), np.zeros(n), np.zeros(n)
+    expect_inf = np.zeros(n, np.int8)
+    huge = mp.mpf(2) ** emax - mp.mpf(2) ** (emax - prec - 1)  # rounds to inf at or above this
+    with mp.workdps(DIGITS):
+        for i, xi in enumerate(x.tolist()):
+            v = mp.mpf(f(mp.mpf(xi)))
+            if v == 0:
+                p[i] = emin
+                continue
+            if abs(v) >= huge:
+                expect_inf[i] = 1 if v > 0 else -1
+                p[i] = emax - prec
+                value[i] = math.copysign(math.inf, v)
+                continue
+            _, k = mp.frexp(v)
+            p[i] = max(int(k) - prec, emin)
+            scaled = mp.ldexp(v, -int(p[i]))
+            hi[i] = float(scaled)
+            lo[i] = float(scaled - mp.mpf(hi[i]))
+            value[i] = float(v)
+    return p, hi, lo, expect_inf, value
+
+
+def errors(name: str, dtype_name: str, y=None):
+    """Our result on the grid and its error: (x, computed, ulp_error, rel_error, abs_error, value).
+
+    `y`, if given, is another implementation's result on `grid(dtype_name)` to score instead
+    (the benchmark scores scipy and JAX this way).
+    """
+    act, deriv, _ = ALL_CASES[name]
+    x = grid(dtype_name)
+    if y is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # test_no_runtime_warning_anywhere checks warnings
+            y = act.derivative(x) if deriv else act(x)
+        assert y.dtype == x.dtype
+    y = np.asarray(y)
+    p, hi, lo, expect_inf, value = exact(name, dtype_name)
+    c = y.astype(np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.ldexp(c, -p)
+        ulp = np.abs((scaled - hi) - lo)
+        rel = ulp / np.abs(hi + lo)
+        ab = np.ldexp(ulp, p)
+    # Where the exact value overflows the format, the right answer is inf of the same sign.
+    inf = expect_inf != 0
+    ulp[inf] = np.where(c[inf] == expect_inf[inf] * np.inf, 0.0, np.inf)
+    rel[inf], ab[inf] = ulp[inf], ulp[inf]
+    zero = (hi == 0) & (lo == 0)
+    rel[zero] = np.where(c[zero] == 0, 0.0, np.inf)
+    ulp[np.isnan(ulp)] = np.inf
+    return x, y, ulp, rel, ab, value
+
+
+def _worst(x, y, err, mask, value):
+    if not mask.any():
+        return 0.0, None
+    i = np.flatnonzero(mask)[np.argmax(err[mask])]
+    return float(err[i]), f"x={x[i]!r}: got {y[i]!r}, exact {value[i]!r}"
+
+
+def worst_errors(name: str, dtype_name: str, y=None) -> dict:
+    """The measured worst case for one function: {'metric': (value, where)} (used by the bench).
+
+    ULP cases and float32 give {"ulp"}; gelu/silu in float64 give the relative and absolute
+    errors of the contract and also "ulp", the worst ULP error over the whole grid.
+    """
+    x, y, ulp, rel, ab, value = errors(name, dtype_name, y)
+    everywhere = _worst(x, y, ulp, np.ones(x.size, bool), value)
+    if dtype_name == "float32" or name in ULP_CASES:
+        return {"ulp": everywhere}
+    near0 = np.zeros(x.size, bool)
+    for z in derivative_zeros(name):
+        near0 |= np.abs(x - z) <= ZERO_WINDOW
+    tiny = np.abs(value) < TINY
+    return {
+        "rel |x|<=10": _worst(x, y, rel, (np.abs(x) <= 10) & ~near0 & ~tiny, value),
+        "rel": _worst(x, y, rel, ~near0 & ~tiny, value),
+        "abs near zero": _worst(x, y, ab, near0, value),
+        "abs tiny": _worst(x, y, ab, tiny & ~near0, value),
+        "ulp": everywhere,
+    }
+
+
+
+
+def ulps(computed, exact_value):
+    with mp.workdps(DIGITS):
+        v = mp.mpf(exact_value)
+        _, k = mp.frexp(v)
+        return float(abs(mp.mpf(float(computed)) - v) / mp.ldexp(1, max(int(k) - 53, -1074)))
+
+
+# --- softmax, log_softmax and the softmax VJP on random vectors --------------------------------
+AXES = (0, 1, 2)
+
+
+@functools.lru_cache(maxsize=None)
+def random_logits():
+    """3-D arrays of logits at several spreads (up to ±700) with ties and one dominant entry."""
+    rng = np.random.default_rng(7)
+    arrays = []
+    for spread in (1e-3, 1.0, 10.0, 100.0, 700.0):
+        x = rng.uniform(-spread, spread, size=(5, 6, 7))
+        x[0, 0, :] = x[0, 0, 0]  # ties
+        x[1, 1, 3] += 2 * spread  # one dominant entry
+        arrays.append(x)
+    arrays.append(rng.normal(0, 300, size=(4, 5, 6)))
+    arrays.append(np.round(rng.normal(0, 200, size=(4, 5, 6)), 3))
+    return arrays
+
+
+def _ulp_of(exact_values, computed, dtype_name="float64"):
+    """ULP errors of `computed` against a matching object array of mpf values."""
+    prec, emin, _ = _FORMATS[dtype_name]
+    out = np.empty(computed.shape)
+    for idx in np.ndindex(computed.shape):
+        v = exact_values[idx]
+        k = mp.frexp(v)[1] if v != 0 else emin + prec
+        out[idx] = float(abs(mp.mpf(float(computed[idx])) - v) / mp.ldexp(1, max(int(k) - prec, emin)))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def softmax_case(i: int, axis: int, dtype_name: str = "float64") -> dict:
+    """Worst errors of softmax, log_softmax (ULP) and the softmax VJP (in eps·max|s|·max|g|)
+    on `random_logits()[i]` (rounded to `dtype_name`) along `axis`."""
+    x = random_logits()[i].astype(dtype_name)
+    g = np.random.default_rng(i).normal(0, 10.0 ** (i % 5 - 2), size=x.shape).astype(dtype_name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = np.moveaxis(A.softmax(x, axis=axis), axis, -1)
+        ls = np.moveaxis(A.log_softmax(x, axis=axis), axis, -1)
+        vjp = np.moveaxis(A.Softmax(axis=axis).backward(x, g), axis, -1)
+    xm, gm = np.moveaxis(x, axis, -1), np.moveaxis(g, axis, -1)
+    soft, logs = np.empty(s.shape, object), np.empty(s.shape, object)
+    vjp_err = 0.0
+    with mp.workdps(DIGITS):
+        for idx in np.ndindex(xm.shape[:-1]):
+            row = xm[idx].tolist()
+            k = int(np.argmax(xm[idx]))
+            z = [mp.mpf(v) - mp.mpf(row[k]) for v in row]  # exact
+            # log Σ e^z = log1p(Σ without one e^0): a log of 1 + 1e-44 would lose 44 digits.
+            lse = mp.log1p(mp.fsum(mp.exp(v) for j, v in enumerate(z) if j != k))
+            logs[idx] = [v - lse for v in z]
+            soft[idx] = [mp.exp(v) for v in logs[idx]]
+            gr = [mp.mpf(v) for v in gm[idx].tolist()]
+            dot = mp.fsum(a * b for a, b in zip(gr, soft[idx]))
+            scale = max(soft[idx]) * max(abs(v) for v in gr)
+            err = max(abs(mp.mpf(float(c)) - si * (gi - dot)) for c, si, gi in zip(vjp[idx], soft[idx], gr))
+            vjp_err = max(vjp_err, float(err / scale) / np.finfo(dtype_name).eps)
+        return {
+            "softmax": float(_ulp_of(soft, s, dtype_name).max()),
+            "log_softmax": float(_ulp_of(logs, ls, dtype_name).max()),
+            "vjp": vjp_err,
+            "vectors": int(np.prod(xm.shape[:-1])),
+        }
+
+
+def softmax_errors() -> dict:
+    """The worst case over every array and axis (used by the benchmark's accuracy table)."""
+    out = {"vectors": 0}
+    for dtype_name, suffix in (("float64", ""), ("float32", "32")):
+        for i in range(len(random_logits())):
+            for axis in AXES:
+                case = softmax_case(i, axis, dtype_name)
+                for key in ("softmax", "log_softmax", "vjp"):
+                    out[key + suffix] = max(out.get(key + suffix, 0.0), case[key])
+                out["vectors"] += case["vectors"] if not suffix else 0
+    return out
