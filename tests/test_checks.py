@@ -7,39 +7,22 @@ axis, ...). Each test asserts the verdict and the key words of the message a stu
 
 from __future__ import annotations
 
-import json
 import math
-import subprocess
-import sys
-import threading
-import time
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
+from check_helpers import assert_failed, verdict
 
 from course_utils import activations, checks
-from course_utils.checks import _catalogue, _run
+from course_utils.checks import _catalogue
 from course_utils.checks._answers import ChoiceExercise, ValueExercise
 from course_utils.checks._exercise import FunctionExercise
 from course_utils.network import MLP
 from course_utils.network.losses import SoftmaxCrossEntropy
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def verdict(exercise_id, fn):
-    return checks.run(exercise_id, fn)
-
-
-def assert_failed(exercise_id, fn, *words):
-    v = verdict(exercise_id, fn)
-    assert v.status == "failed", v.message
-    for word in words:
-        assert word in v.message, f"{word!r} not in:\n{v.message}"
-    assert "Traceback" not in v.message
-    return v.message
 
 
 # --- correct answers ------------------------------------------------------------------
@@ -309,144 +292,6 @@ def test_errors_show_type_message_and_the_students_line_only():
     message = assert_failed("sigmoid", sigmoid_math_exp)
     assert "in sigmoid_math_exp, line" in message and "return 1 / (1 + math.exp(-x))" in message
     assert "site-packages" not in message and "File " not in message
-
-
-# --- it never raises and cannot hang ---------------------------------------------------------
-# Functions that never return, some swallowing the stop signal with a bare `except:`. They run in
-# a child process with a hard timeout, so a broken stopping mechanism fails the test instead of
-# hanging the test suite.
-NEVER_RETURN = """
-import json, sys, time
-import numpy as np
-from course_utils import checks
-from course_utils.checks import _catalogue
-
-def hangs(x):
-    while True:
-        pass
-
-def hangs_and_swallows(x):
-    while True:
-        try:
-            time.sleep(0.01)
-        except:
-            pass
-
-def nested_swallows(x):
-    while True:
-        try:
-            while True:
-                try:
-                    time.sleep(0.001)
-                except:
-                    pass
-        except BaseException:
-            continue
-
-def helper_swallows():
-    try:
-        time.sleep(0.01)
-    except BaseException as error:
-        del error
-
-def calls_a_swallowing_helper(x):
-    while True:
-        helper_swallows()
-
-def swallows_inside_errstate(x):
-    while True:
-        try:
-            with np.errstate(over="ignore"):
-                time.sleep(0.001)
-        except:
-            pass
-
-_catalogue.exercise("relu").budget = 0.3
-def previous_tracer(frame, event, arg):
-    return None
-
-report = {}
-errstate = np.geterr()
-for fn in (hangs, hangs_and_swallows, nested_swallows, calls_a_swallowing_helper,
-           swallows_inside_errstate):
-    sys.settrace(previous_tracer)
-    start = time.perf_counter()
-    verdict = checks.run("relu", fn)
-    report[fn.__name__] = {
-        "status": verdict.status, "message": verdict.message,
-        "seconds": time.perf_counter() - start,
-        "trace_restored": sys.gettrace() is previous_tracer,
-        "no_exception_left": sys.exc_info() == (None, None, None),
-        "errstate_restored": np.geterr() == errstate,
-    }
-    sys.settrace(None)
-print(json.dumps(report))
-"""
-
-
-@pytest.fixture(scope="module")
-def never_return_report():
-    proc = subprocess.run([sys.executable, "-c", NEVER_RETURN], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)  # a hang fails here (TimeoutExpired)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
-
-
-@pytest.mark.parametrize("name", ["hangs", "hangs_and_swallows", "nested_swallows",
-                                  "calls_a_swallowing_helper", "swallows_inside_errstate"])
-def test_a_function_that_never_returns_is_stopped(never_return_report, name):
-    result = never_return_report[name]
-    assert result["status"] == "failed"
-    assert "did not finish within 0.3 s" in result["message"] and "stopped it" in result["message"]
-    assert "Traceback" not in result["message"]
-    assert result["seconds"] < 3
-    assert result["trace_restored"] and result["no_exception_left"] and result["errstate_restored"]
-
-
-def test_off_the_main_thread_the_check_still_returns_in_time():
-    box = {}
-    worker = threading.Thread(target=lambda: box.update(call=_run.call(time.sleep, (1.0,), budget=0.1)))
-    worker.start()
-    worker.join(5)
-    assert box["call"].timed_out and box["call"].still_running
-
-
-class Unprintable:
-    def __array__(self, *args, **kwargs):
-        raise RuntimeError("no array for you")
-
-    def __repr__(self):
-        raise RuntimeError("no repr either")
-
-
-def exits(x):
-    raise SystemExit(3)
-
-
-@pytest.mark.parametrize("answer, words", [
-    (42, ["expected your function itself", "an int"]),
-    (np.zeros(3), ["expected your function itself", "without calling it"]),
-    (exits, ["raised an error", "SystemExit"]),
-    (lambda: 1.0, ["raised an error", "TypeError"]),
-    (lambda x: "relu", ["instead of an array"]),
-    (lambda x: Unprintable(), ["instead of an array"]),
-    (lambda x, axis=-1: {"p": 1}, ["instead of an array"]),
-])
-def test_nothing_the_student_passes_makes_it_raise(answer, words):
-    assert_failed("relu", answer, *words)
-
-
-def test_an_unknown_exercise_is_reported_with_a_suggestion(capsys):
-    assert checks.check("sigmiod", np.exp) is False
-    assert "unknown exercise 'sigmiod'" in capsys.readouterr().out and "'sigmoid'" in checks.run("sigmiod", np.exp).message
-
-
-def test_a_bug_in_the_checker_is_not_blamed_on_the_student(monkeypatch):
-    ex = _catalogue.exercise("relu")
-    monkeypatch.setattr(ex, "reference", None)
-    v = verdict("relu", lambda x: np.maximum(x, 0))
-    assert v.status == "failed" and "the checker itself failed" in v.message
-    assert "not in your code" in v.message
 
 
 # --- written answers -----------------------------------------------------------------------
