@@ -43,7 +43,7 @@ lab: $(VENV)/.course-installed
 	    --LabApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
 
 test: $(VENV)/.dev-installed
-	$(PY) -m pytest -n $(JOBS) --dist loadscope $(TEST_PATHS) $(NBVAL)
+	$(PY) -m pytest -n $(JOBS) $(TEST_PATHS) $(NBVAL)
 
 # Unit tests and doctests only (no notebooks): the quick loop while editing course_utils.
 test-fast: $(VENV)/.dev-installed

@@ -1,6 +1,6 @@
 """Fixtures for the browser tests: one JupyterLab server and one headless Chromium per session.
 
-(Per pytest-xdist worker, that is: `make test` runs `--dist loadscope`, which keeps a module's
+(Per pytest-xdist worker, that is: pytest runs with `--dist loadscope` (pyproject addopts), which keeps a module's
 tests on one worker, so a worker that gets no browser test starts nothing.)
 
 Chromium is the system one (`CHROMIUM_PATH`, else `chromium` on PATH); Playwright never
