@@ -1,7 +1,7 @@
 """Fixtures for the browser tests: one JupyterLab server and one headless Chromium per session.
 
-(Per pytest-xdist worker, that is: pytest runs with `--dist loadscope` (pyproject addopts), which keeps a module's
-tests on one worker, so a worker that gets no browser test starts nothing.)
+(Per pytest-xdist worker, that is: `--dist loadscope`, set in pyproject's addopts, keeps a
+module's tests on one worker, so a worker that gets no browser test starts nothing.)
 
 Chromium is the system one (`CHROMIUM_PATH`, else `chromium` on PATH); Playwright never
 downloads a browser. Without Chromium the tests skip with the reason, except under `CI=true`,
