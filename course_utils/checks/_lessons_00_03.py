@@ -69,20 +69,12 @@ HAT = FunctionExercise(
 
 
 # --- 01: sigmoid ----------------------------------------------------------------------
-def _sigmoid_ref(x):
-    return _sigmoid(x)
-
-
-def _sigmoid_prime_ref(x):
-    return _sigmoid.derivative(x)
-
-
 def _naive_sigmoid(x):
     return 1 / (1 + np.exp(-np.asarray(x)))
 
 
 SIGMOID = FunctionExercise(
-    "sigmoid", "sigmoid(x)", "01", _sigmoid_ref, _probes.elementwise(), elementwise=True,
+    "sigmoid", "sigmoid(x)", "01", _sigmoid, _probes.elementwise(), elementwise=True,
     variants=[
         Variant("np.where computes BOTH branches for every element, so exp still overflows on "
                 "the branch that is thrown away. Compute e = np.exp(-np.abs(x)) once (never "
@@ -102,7 +94,7 @@ SIGMOID = FunctionExercise(
 )
 
 SIGMOID_DERIVATIVE = FunctionExercise(
-    "sigmoid_derivative", "sigmoid_derivative(x)", "01", _sigmoid_prime_ref,
+    "sigmoid_derivative", "sigmoid_derivative(x)", "01", _sigmoid.derivative,
     _probes.elementwise(compare_nan=False), elementwise=True,
     variants=[
         Variant("Derivative computed from the wrong variable: σ'(x) = σ(x)·(1 − σ(x)) — apply "
@@ -174,16 +166,8 @@ CENTRAL_DIFFERENCE = FunctionExercise(
 
 
 # --- 02: tanh -------------------------------------------------------------------------
-def _tanh_ref(x):
-    return _tanh(x)
-
-
-def _tanh_prime_ref(x):
-    return _tanh.derivative(x)
-
-
 TANH_FROM_SIGMOID = FunctionExercise(
-    "tanh_from_sigmoid", "tanh_from_sigmoid(x)", "02", _tanh_ref, _probes.elementwise(),
+    "tanh_from_sigmoid", "tanh_from_sigmoid(x)", "02", _tanh, _probes.elementwise(),
     elementwise=True,
     variants=[
         Variant("The sigmoid's argument is 2x: tanh(x) = 2·σ(2x) − 1.",
@@ -200,7 +184,7 @@ TANH_FROM_SIGMOID = FunctionExercise(
 )
 
 TANH_DERIVATIVE = FunctionExercise(
-    "tanh_derivative", "tanh_derivative(x)", "02", _tanh_prime_ref,
+    "tanh_derivative", "tanh_derivative(x)", "02", _tanh.derivative,
     _probes.elementwise(compare_nan=False), elementwise=True,
     variants=[
         Variant("Derivative computed from the wrong variable: tanh'(x) = 1 − tanh(x)², so square "
@@ -216,21 +200,13 @@ TANH_DERIVATIVE = FunctionExercise(
 
 
 # --- 03: ReLU -------------------------------------------------------------------------
-def _relu_ref(x):
-    return _relu(x)
-
-
-def _relu_prime_ref(x):
-    return _relu.derivative(x)
-
-
 def _relu_in_place(x):
     x[x < 0] = 0
     return x
 
 
 RELU = FunctionExercise(
-    "relu", "relu(x)", "03", _relu_ref, _probes.elementwise(), elementwise=True,
+    "relu", "relu(x)", "03", _relu, _probes.elementwise(), elementwise=True,
     variants=[
         Variant("np.max(x, 0) is the largest element along axis 0 (a reduction); "
                 "np.maximum(x, 0) compares every element with 0.", fn=lambda x: np.max(x, 0)),
@@ -246,7 +222,7 @@ RELU = FunctionExercise(
 )
 
 RELU_DERIVATIVE = FunctionExercise(
-    "relu_derivative", "relu_derivative(x)", "03", _relu_prime_ref,
+    "relu_derivative", "relu_derivative(x)", "03", _relu.derivative,
     _probes.elementwise(compare_nan=False), elementwise=True,
     variants=[
         Variant("Convention at the kink: relu'(0) = 0 (PyTorch, JAX and Keras agree), so use "
