@@ -152,13 +152,18 @@ COUNT_DEAD_UNITS = FunctionExercise(
 )
 
 
-def _dead_units_per_layer(model, X):
+def _dead_per_layer(model, X, axis=0):
+    """Per hidden layer, how many columns (axis=0: units) or rows (axis=1) are ≤ 0 throughout."""
     h, counts = np.asarray(X, dtype=np.float64), []
     for layer in model.layers[:-1]:
         z = h @ layer.W + layer.b
-        counts.append(int(np.sum(np.all(z <= 0, axis=0))))
+        counts.append(int(np.sum(np.all(z <= 0, axis=axis))))
         h = layer.activation(z)
     return counts
+
+
+def _dead_units_per_layer(model, X):
+    return _dead_per_layer(model, X, axis=0)
 
 
 def _dead_probes():
@@ -183,19 +188,10 @@ DEAD_UNITS_PER_LAYER = FunctionExercise(
                 fn=lambda model, X: [0] * (len(model.layers) - 1)),
         Variant("Summing over the wrong axis: units are columns, examples are rows; "
                 "np.all(Z <= 0, axis=0).",
-                fn=lambda model, X: _dead_rows_per_layer(model, X)),
+                fn=lambda model, X: _dead_per_layer(model, X, axis=1)),
     ],
     summary="dead units per hidden layer, computed layer by layer from Z = h W + b.",
 )
-
-
-def _dead_rows_per_layer(model, X):
-    h, counts = np.asarray(X, dtype=np.float64), []
-    for layer in model.layers[:-1]:
-        z = h @ layer.W + layer.b
-        counts.append(int(np.sum(np.all(z <= 0, axis=1))))
-        h = layer.activation(z)
-    return counts
 
 
 EXERCISES = [CHAIN_DERIVATIVE, LAYER_GRADIENT_NORMS, COUNT_DEAD_UNITS, DEAD_UNITS_PER_LAYER,
