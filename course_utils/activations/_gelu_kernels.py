@@ -177,6 +177,21 @@ def gelu_tanh(x, out, e, *buffers):
     np.divide(xc, e, out=out)
 
 
+def _tanh_slope(e, xc, s, out):
+    """out = σ(v)·(1 + x·v'·σ(−v)) from e = e^{−v} (finite or inf) and xc = x clipped to ±1e4;
+    e, xc and s are scratch. Shared by the float64 and float32 derivative kernels."""
+    np.add(e, 1.0, out=s)
+    np.divide(1.0, s, out=s)  # σ(v)
+    np.multiply(e, s, out=e)  # σ(−v)
+    np.multiply(e, xc, out=e)
+    np.multiply(xc, xc, out=xc)
+    np.multiply(xc, _TANH_3B, out=xc)
+    np.add(xc, _TANH_A, out=xc)  # v'
+    np.multiply(e, xc, out=e)
+    np.add(e, 1.0, out=e)
+    np.multiply(e, s, out=out)
+
+
 def gelu_tanh_prime(x, out, e, *buffers):
     """σ(v)·(1 + x·v'·σ(−v)), v = 2u, v' = A + 3B·x², σ(−v) = e^{−v}·σ(v) (no cancellation).
 
@@ -188,18 +203,9 @@ def gelu_tanh_prime(x, out, e, *buffers):
     if np.fmin.reduce(v) < -_kernels.EXP_SAFE:
         low = v < -_kernels.EXP_SAFE
         v_low = v[low]
-    xc, s = buffers[0], buffers[1]
-    np.add(e, 1.0, out=s)
-    np.divide(1.0, s, out=s)  # σ(v)
-    np.multiply(e, s, out=e)  # σ(−v)
+    xc = buffers[0]  # free: v is buffers[3], and v_low is a copy
     np.clip(x, -_TANH_GELU_CLAMP, _TANH_GELU_CLAMP, out=xc)
-    np.multiply(e, xc, out=e)
-    np.multiply(xc, xc, out=xc)
-    np.multiply(xc, _TANH_3B, out=xc)
-    np.add(xc, _TANH_A, out=xc)  # v'
-    np.multiply(e, xc, out=e)
-    np.add(e, 1.0, out=e)
-    np.multiply(e, s, out=out)
+    _tanh_slope(e, xc, buffers[1], out)
     if low is not None:
         xl = np.maximum(x[low], -_TANH_GELU_CLAMP)
         out[low] = np.exp(v_low) * (1.0 + xl * (_TANH_A + _TANH_3B * xl * xl))
@@ -251,13 +257,4 @@ def gelu_tanh_prime32(x, out, X, e, s):
     _neg_v32(x, X, e)
     np.minimum(e, 700.0, out=e)
     np.exp(e, out=e)
-    np.add(e, 1.0, out=s)
-    np.divide(1.0, s, out=s)  # σ(v)
-    np.multiply(e, s, out=e)  # σ(−v)
-    np.multiply(e, X, out=e)
-    np.multiply(X, X, out=X)
-    np.multiply(X, _TANH_3B, out=X)
-    np.add(X, _TANH_A, out=X)  # v'
-    np.multiply(e, X, out=e)
-    np.add(e, 1.0, out=e)
-    np.multiply(e, s, out=out)
+    _tanh_slope(e, X, s, out)
