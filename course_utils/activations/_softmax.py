@@ -128,14 +128,19 @@ def _infinite_rows(xb, m):
     return rows, hot / np.sum(hot, axis=1, keepdims=True)
 
 
-def _softmax_rows(xb, out, z, lo):
-    m = _shift(xb, z, lo)
-    _exp_shifted(z, lo)
+def _normalise(z, xb, m, out):
+    """out = z / Σz row by row (z = the exponentials); rows whose maximum m is +inf get the limit."""
     total = np.sum(z, axis=1, keepdims=True)
     np.divide(z, total, out=out)
     rows, limit = _infinite_rows(xb, m)
     if rows.size:
         out[rows] = limit
+
+
+def _softmax_rows(xb, out, z, lo):
+    m = _shift(xb, z, lo)
+    _exp_shifted(z, lo)
+    _normalise(z, xb, m, out)
 
 
 def _softmax_rows32(xb, out, z, lo):
@@ -144,11 +149,7 @@ def _softmax_rows32(xb, out, z, lo):
     m = np.max(xb, axis=1, keepdims=True)
     np.subtract(xb, m, out=z)
     np.exp(z, out=z)
-    total = np.sum(z, axis=1, keepdims=True)
-    np.divide(z, total, out=out)
-    rows, limit = _infinite_rows(xb, m)
-    if rows.size:
-        out[rows] = limit
+    _normalise(z, xb, m, out)
 
 
 def _log_softmax_rows(xb, out, z, lo):
