@@ -10,11 +10,6 @@ Modules (each lesson imports what it needs; nothing heavy is imported here):
     checks       friendly checks for the exercises
 """
 
-import os
-
-# Lesson 10 uses Keras on JAX; respect a backend the user already chose.
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
 __version__ = "0.1.0"
 
 

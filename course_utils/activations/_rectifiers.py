@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ._base import FLOATS, Activation, as_real_array, check_finite_param
+from ._base import Activation, as_real_array, check_finite_param
 
 
 class ReLU(Activation):
@@ -42,14 +41,11 @@ class ReLU(Activation):
     name = "relu"
     formula = r"\operatorname{relu}(x) = \max(x, 0)"
     derivative_formula = r"\operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"
-    native = (np.float64, np.float32, np.float16)
-
     def _forward(self, x):
         return np.maximum(x, 0)
 
     def _derivative(self, x):
-        d = np.greater(x, 0).astype(x.dtype)  # 1 for x > 0, else 0 (ReLU'(0) = 0)
-        return _kernels.propagate_nan(d, x)  # (np.sign of max(x, 0) is ~10× slower)
+        return np.heaviside(x, 0)  # 1 for x > 0, 0 for x ≤ 0 (ReLU'(0) = 0), NaN for NaN
 
 
 class LeakyReLU(Activation):
@@ -85,9 +81,6 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
     formula = r"\operatorname{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}"
     derivative_formula = r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
-    native = (np.float64, np.float32, np.float16)
-    _slope_name = "negative_slope"
-
     def __init__(self, negative_slope: float = 0.01):
         self.negative_slope = check_finite_param(negative_slope, self.name, "negative_slope")
 
@@ -100,26 +93,13 @@ class LeakyReLU(Activation):
 
     def _forward(self, x):
         slope = self._slope(x)
-        if np.ndim(slope) == 0 and slope > 0:
-            # A positive slope picks the right branch by max (slope ≤ 1) or min (slope > 1).
-            with np.errstate(over="ignore"):  # slope > 1 may round a true result to ±inf
-                y = np.multiply(x, slope)
-            return np.maximum(y, x, out=y) if slope <= 1 else np.minimum(y, x, out=y)
-        # slope·min(x, 0) never multiplies a large positive x, so it cannot overflow;
-        # where the slope is 0, -inf·0 would be NaN, so those entries are plain ReLU.
-        with np.errstate(over="ignore"):  # |slope| > 1 may round a true result to ±inf
-            neg = np.multiply(slope, np.minimum(x, 0))
-        if np.any(slope == 0):
-            neg = np.where(np.broadcast_to(slope, x.shape) == 0, 0, neg).astype(x.dtype)
-        return np.where(x > 0, x, neg).astype(x.dtype, copy=False)
+        # The slope only multiplies x ≤ 0; where it is 0, 0·(−inf) would be NaN: write 0.
+        with np.errstate(over="ignore", invalid="ignore"):  # a slope > 1 may overflow to −inf
+            return np.where(x > 0, x, np.where(slope == 0, 0, slope * x))
 
     def _derivative(self, x):
         slope = self._slope(x)
-        if np.ndim(slope) == 0 and 0 <= slope <= 1:
-            d = np.sign(x)  # −1, 0, 1 (NaN stays NaN); max(sign, slope) is 1 for x > 0 else slope
-            return np.maximum(d, slope, out=d)
-        slope = np.broadcast_to(np.asarray(slope, dtype=x.dtype), x.shape)
-        return _kernels.propagate_nan(np.where(x > 0, x.dtype.type(1), slope), x)
+        return np.where(x > 0, 1, np.where(x <= 0, slope, np.nan))  # NaN in, NaN out
 
 
 class PReLU(LeakyReLU):
@@ -193,8 +173,11 @@ class PReLU(LeakyReLU):
                 raise ValueError(
                     f"prelu: alpha of shape {np.shape(a)} does not broadcast against x of shape {x.shape}"
                 ) from None
-            return a.astype(x.dtype)
         return a
+
+    @property
+    def blocks(self):
+        return np.ndim(self.alpha) == 0  # a per-channel alpha broadcasts against the whole x
 
     def alpha_gradient(self, x, grad_output):
         """dL/dalpha = Σ grad_output · min(x, 0), summed down to alpha's shape."""
@@ -218,9 +201,9 @@ class ELU(Activation):
         elu(x) = x if x > 0 else alpha·(eˣ − 1)
         elu'(x) = 1 if x > 0 else alpha·eˣ
 
-    Computed as max(x, 0) + alpha·expm1(min(x, 0)): `expm1` keeps eˣ − 1 exact near 0, and
-    the exponential never sees a large positive x (a `where` on the naive formula would
-    evaluate exp(1000) and warn).
+    Computed as where(x > 0, x, alpha·expm1(min(x, 0))): `expm1` keeps eˣ − 1 exact near 0,
+    and min(x, 0) keeps a large positive x away from the exponential (`where` evaluates both
+    branches: on the naive formula it would compute exp(1000) and warn).
 
     Args:
         x: array-like of real numbers, any shape.
@@ -256,19 +239,12 @@ class ELU(Activation):
     def params(self):
         return {"alpha": self.alpha}
 
-    # The scale λ: 1 for ELU, SELU's constant for SELU.
-    def _scales(self):
-        return 1.0, self.alpha
-
-    native = FLOATS
-
     def _forward(self, x):
-        if x.dtype == np.float32 and self._scales() == (1.0, 1.0):
-            return _kernels.elu32(x)
-        return _kernels.blockwise(_kernels.elu, x, 2, *self._scales(), over="ignore")
+        # expm1 keeps eˣ − 1 exact near 0; min(x, 0) keeps exp away from a large positive x.
+        return np.where(x > 0, x, self.alpha * np.expm1(np.minimum(x, 0)))
 
     def _derivative(self, x):
-        return _kernels.blockwise(_kernels.elu_prime, x, 2, *self._scales())
+        return np.where(x > 0, 1, self.alpha * np.exp(np.minimum(x, 0)))
 
 
 class SELU(ELU):
@@ -314,5 +290,9 @@ class SELU(ELU):
     def params(self):
         return {}
 
-    def _scales(self):
-        return self.SCALE, self._SCALE_ALPHA
+    def _forward(self, x):
+        with np.errstate(over="ignore"):  # λ·x overflows only where the exact result does
+            return np.where(x > 0, self.SCALE * x, self._SCALE_ALPHA * np.expm1(np.minimum(x, 0)))
+
+    def _derivative(self, x):
+        return np.where(x > 0, self.SCALE, self._SCALE_ALPHA * np.exp(np.minimum(x, 0)))

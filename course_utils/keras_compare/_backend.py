@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 
 AUTODIFF_BACKENDS = ("jax",)
 
@@ -22,26 +23,29 @@ class BackendNotSupported(NotImplementedError):
     """The helper differentiates with JAX; the active Keras backend is another one."""
 
 
-def _quiet_environment() -> None:
-    """Environment variables that must be set before JAX/TensorFlow are first imported.
+def _fallback_environment() -> None:
+    """For a kernel started outside the course's environment (which sets these already).
 
-    setdefault only: a choice the user already made wins.
+    The course's Jupyter kernel, `make lab`, `make test` and environment.yml set KERAS_BACKEND
+    and JAX_PLATFORMS for every process they start. A kernel started some other way (an IDE's
+    own Python) gets them here, before Keras is first imported: setdefault only, so a choice
+    the user made wins, and nothing happens once Keras is imported.
     """
+    if "keras" in sys.modules:
+        return
     os.environ.setdefault("KERAS_BACKEND", "jax")
     # Do not probe for GPUs/TPUs: the probe prints "falling back to cpu" warnings on stderr,
     # and the lesson's models are tiny (a CPU is faster than the transfer to a GPU).
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    # The TensorFlow backend logs C++ start-up messages on stderr unless told not to.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def keras():
-    """The `keras` module, imported on first use with a quiet environment.
+    """The `keras` module, imported on first use.
 
     Raises:
         ImportError: Keras or its backend is missing, with the backend named in the message.
     """
-    _quiet_environment()
+    _fallback_environment()
     try:
         import keras as _keras
     except ImportError as err:
@@ -75,7 +79,11 @@ def float64():
         return
     import jax
 
-    with jax.enable_x64(True):
+    try:
+        enable_x64 = jax.enable_x64  # jax >= 0.8
+    except AttributeError:  # jax 0.6, the newest for Python 3.10
+        from jax.experimental import enable_x64
+    with enable_x64(True):
         yield
 
 
