@@ -30,8 +30,9 @@ export JAX_PLATFORMS := cpu
 # notebooks` stores what the machine's best kernels print: a stored output that depends on the
 # last bits of a float fails on the authors' machine first, not on a student's. (x86 only: the
 # names mean nothing on ARM, where the bounds, not a run, cover the kernels.)
+# (Recursive `=`: the names come from the installed NumPy, read when the recipe runs.)
 ifeq ($(shell uname -m),x86_64)
-OTHER_KERNELS := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_CORETYPE=Prescott
+OTHER_KERNELS = NPY_DISABLE_CPU_FEATURES="$(shell $(PY) tests/numpy_levels.py baseline)" OPENBLAS_CORETYPE=Prescott
 endif
 
 .PHONY: help lab test test-fast test-student-install notebooks exercises bench venv clean

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import platform
 import re
 import subprocess
@@ -36,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tests"))
 from course_utils import activations as A  # noqa: E402
-from test_dispatch_levels import LEVELS, ORDER, best_target  # noqa: E402 - the levels, one place
+from test_dispatch_levels import environment, levels_here  # noqa: E402 - the levels, one place
 
 TARGETS = {"float64": 2.5, "float32": 3.0}
 N = 10**6
@@ -115,18 +114,15 @@ def speed_here(rounds: int) -> dict:
 
 
 def _levels_here() -> list:
-    """The (name, disabled, target) levels this CPU can run, best first."""
-    if platform.machine().lower() not in ("x86_64", "amd64"):
-        return [("native", "", platform.machine())]
-    best = best_target()
-    return [lv for lv in LEVELS if best in ORDER and ORDER.index(lv[2]) <= ORDER.index(best)]
+    """[(level, NPY_DISABLE_CPU_FEATURES)] this CPU can run, best first (one, off x86)."""
+    import numpy_levels
+
+    return levels_here() if numpy_levels.is_x86() else [(platform.machine(), "")]
 
 
 def _in_subprocess(flag: str, disabled: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "NPY_DISABLE_CPU_FEATURES"}
-    if disabled:
-        env["NPY_DISABLE_CPU_FEATURES"] = disabled
-    run = subprocess.run([sys.executable, __file__, flag], env=env, capture_output=True, text=True, check=True)
+    run = subprocess.run([sys.executable, __file__, flag], env=environment(disabled),
+                         capture_output=True, text=True, check=True)
     return json.loads(run.stdout.splitlines()[-1])
 
 
@@ -137,7 +133,7 @@ def _cell(ratio: float, target: float) -> str:
 def speed_report(rounds: int) -> str:
     levels = _levels_here()
     results = {}
-    for name, disabled, _ in levels:
+    for name, disabled in levels:
         results[name] = _in_subprocess(f"--speed-json={rounds}", disabled)
         print(f"  measured speed at the {name} level", file=sys.stderr, flush=True)
     cols = [(lv, dt) for dt in ("float64", "float32") for lv in results]
@@ -230,7 +226,7 @@ def accuracy_report() -> str:
     T = _reference()
     levels = _levels_here()
     results = {}
-    for name, disabled, _ in levels:
+    for name, disabled in levels:
         results[name] = _in_subprocess("--accuracy-json", disabled)
         print(f"  measured accuracy at the {name} level", file=sys.stderr, flush=True)
     x64 = T.grid("float64")

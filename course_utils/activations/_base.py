@@ -5,7 +5,7 @@ Rules (one place, so every activation behaves the same):
   float16; ints and bools compute in float64; a scalar in gives a NumPy scalar out;
 - every formula computes in float64 and the result is rounded once to the output type, so a
   float32 result is the float64 one rounded (within 1/2 ULP plus the float64 error, whatever
-  CPU NumPy's float32 kernels run on);
+  CPU NumPy's float32 kernels run on); only a formula that never rounds (ReLU) runs as it is;
 - complex, strings, objects and None raise TypeError naming the activation and what was given;
 - the input is never modified.
 """
@@ -99,7 +99,8 @@ class Activation:
 
     Subclasses set `name`, `formula` (LaTeX), `derivative_formula` and implement `_forward`
     and `_derivative` as NumPy formulas of a float64 array (elementwise activations get blocks
-    of it; set `blocks = False` for a formula that needs the whole array).
+    of it; set `blocks = False` for a formula that needs the whole array, `exact = True` for one
+    that never rounds, which then runs on float32 or float16 input as it is).
     """
 
     name = "activation"
@@ -107,6 +108,7 @@ class Activation:
     derivative_formula = ""
     elementwise = True
     blocks = True
+    exact = False  # True: no rounding at all, so the formula runs on the input's own float type
 
     # --- public API -------------------------------------------------------------------
     def __call__(self, x):
@@ -151,6 +153,8 @@ class Activation:
     # --- helpers ----------------------------------------------------------------------
     def _evaluate(self, formula, arr, *arrays):
         """`formula(*arrays)`, in blocks where the activation allows it."""
+        if self.exact:  # the same numbers in any float type: skip the float64 round trip
+            return formula(*arrays)
         if self.blocks and arrays[0].size > BLOCK:
             return in_blocks(formula, result_dtype(arr), *arrays)
         return formula(*(a.astype(np.float64, copy=False) for a in arrays))

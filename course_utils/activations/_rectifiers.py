@@ -41,6 +41,8 @@ class ReLU(Activation):
     name = "relu"
     formula = r"\operatorname{relu}(x) = \max(x, 0)"
     derivative_formula = r"\operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"
+    exact = True  # max(x, 0) and a step never round
+
     def _forward(self, x):
         return np.maximum(x, 0)
 

@@ -59,17 +59,19 @@ class _VectorActivation(Activation):
         return super()._prepare_grad(g.reshape(1) if g.ndim == 0 else g, values)  # scalar x is (1,)
 
     def _shift(self, x):
-        """z = x − max(x) along the axis: every exponent ≤ 0, so exp(z) cannot overflow."""
+        """(z, m): z = x − m, m = max(x) along the axis: every exponent ≤ 0, so exp(z) cannot overflow."""
+        m = np.max(x, axis=self.axis, keepdims=True)
         with np.errstate(invalid="ignore", over="ignore"):  # inf − inf: see `_at_infinity`
-            return x - np.max(x, axis=self.axis, keepdims=True)
+            return x - m, m
 
     def _softmax(self, x):
-        e = np.exp(self._shift(x))
-        return self._at_infinity(x, e / np.sum(e, axis=self.axis, keepdims=True))
+        z, m = self._shift(x)
+        e = np.exp(z)
+        return self._at_infinity(x, m, e / np.sum(e, axis=self.axis, keepdims=True))
 
-    def _at_infinity(self, x, result, log=False):
-        """Slices whose maximum is +inf get the limit: their +infs share the probability equally."""
-        top = np.isposinf(np.max(x, axis=self.axis, keepdims=True))
+    def _at_infinity(self, x, m, result, log=False):
+        """Slices whose maximum m is +inf get the limit: their +infs share the probability equally."""
+        top = np.isposinf(m)
         if not top.any():
             return result
         hot = np.isposinf(x)
@@ -159,12 +161,13 @@ class LogSoftmax(_VectorActivation):
     derivative_formula = r"\frac{\partial \ell_i}{\partial x_j} = \delta_{ij} - \operatorname{softmax}(x)_j"
 
     def _forward(self, x):
-        z = self._shift(x)
+        z, m = self._shift(x)
         e = np.exp(z)
         # Σ e^z = 1 + (the rest): the maximum's own term is e^0 = 1 exactly. log1p of the rest
         # keeps a dominant class exact, where log(1 + 1e-20) would round to 0.
         np.put_along_axis(e, np.argmax(x, axis=self.axis, keepdims=True), 0, axis=self.axis)
-        return self._at_infinity(x, z - np.log1p(np.sum(e, axis=self.axis, keepdims=True)), log=True)
+        rest = np.sum(e, axis=self.axis, keepdims=True)
+        return self._at_infinity(x, m, z - np.log1p(rest), log=True)
 
     def _backward(self, x, g):
         return g - self._softmax(x) * np.sum(g, axis=self.axis, keepdims=True)
