@@ -134,7 +134,13 @@ class Activation:
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other) -> bool:
-        return type(self) is type(other) and repr(self) == repr(other)
+        """Same class and the same hyperparameters, compared by value (arrays element by element)."""
+        if type(self) is not type(other):
+            return False
+        mine, theirs = self.params, other.params
+        return mine.keys() == theirs.keys() and all(
+            np.shape(mine[k]) == np.shape(theirs[k]) and np.array_equal(mine[k], theirs[k])
+            for k in mine)
 
     __hash__ = None  # mutable (PReLU learns alpha)
 

@@ -1,7 +1,9 @@
 """Rectifiers: ReLU and the variants that keep a gradient for x < 0 (lessons 03–05).
 
 Convention at the kink x = 0: the derivative takes the left-hand value (ReLU'(0) = 0,
-LeakyReLU'(0) = negative_slope, ELU'(0) = alpha), as PyTorch, JAX and Keras do.
+LeakyReLU'(0) = negative_slope, ELU'(0) = alpha), as PyTorch's backward passes do. JAX
+(`jax.grad`, and so Keras on the JAX backend) agrees for ReLU and ELU but gives
+LeakyReLU'(0) = 1: `jax.nn.leaky_relu` is where(x >= 0, x, negative_slope·x).
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ class LeakyReLU(Activation):
         >>> LeakyReLU(negative_slope=0.1).derivative(np.array([-2.0, 0.0, 3.0]))
         array([0.1, 0.1, 1. ])
 
-    Derivative convention: leaky_relu'(0) = negative_slope (the left-hand slope).
+    Derivative convention: leaky_relu'(0) = negative_slope (the left-hand slope), as in
+    PyTorch; JAX's autodiff (and Keras on JAX) gives 1 there (`x >= 0` picks the right side).
 
     Reference:
         Maas, Hannun & Ng (2013), "Rectifier Nonlinearities Improve Neural Network Acoustic

@@ -110,7 +110,8 @@ class GELU(Activation):
     Args:
         x: array-like of real numbers, any shape.
         approximate: False (default) for the exact erf form, True for the tanh approximation
-            used by BERT and GPT-2 (Keras's `gelu` defaults to approximate=True: pass it).
+            used by BERT and GPT-2. The libraries differ: `keras.activations.gelu` defaults to
+            the exact form, `keras.ops.gelu` and `jax.nn.gelu` to the tanh form: pass it.
 
     Returns:
         gelu(x), same shape and float dtype.

@@ -2,7 +2,7 @@
 
 Autodiff differentiates the *code* of the Keras function, rule by rule: σ' becomes σ·(1 − σ),
 expm1' becomes expm1(x) + 1. Exact in algebra, these cancel in floating point in the tails,
-where course_utils uses forms that do not (see /work/shared numerics notes and lesson 01).
+where course_utils uses forms that do not (lesson 10, section 2; σ′ in lesson 01).
 
 Example:
     >>> import numpy as np
