@@ -8,6 +8,8 @@ LeakyReLU'(0) = 1: `jax.nn.leaky_relu` is where(x >= 0, x, negative_slope·x).
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from ._base import Activation, as_real_array, check_finite_param
@@ -280,10 +282,14 @@ class SELU(ELU):
     name = "selu"
     formula = r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
     derivative_formula = r"\operatorname{selu}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
-    ALPHA = 1.6732632423543772848170429916717
-    SCALE = 1.0507009873554804934193349852946
+    # The paper's constants to 32 digits: the one place they are written (the 50-digit
+    # references in `course_utils.reference` use these digits too).
+    ALPHA_DIGITS = "1.6732632423543772848170429916717"
+    SCALE_DIGITS = "1.0507009873554804934193349852946"
+    ALPHA = float(ALPHA_DIGITS)
+    SCALE = float(SCALE_DIGITS)
     # λα rounded once from the exact product (not λ·α rounded twice).
-    _SCALE_ALPHA = 1.7580993408473768599402175208123
+    _SCALE_ALPHA = float(Fraction(ALPHA_DIGITS) * Fraction(SCALE_DIGITS))
 
     def __init__(self):
         self.alpha = self.ALPHA

@@ -1,5 +1,5 @@
-"""Keras models for lesson 10: the digits MLP, training with a per-epoch loss, PReLU slopes,
-autodiff of a custom activation, and per-layer gradient norms.
+"""Keras models for lesson 10: the digits MLP, training with a per-epoch loss, PReLU slopes
+and per-layer gradient norms.
 
 Models train in float32 (Keras's default `floatx`), the precision real networks use; only the
 function-level comparisons (`values`, `derivatives`) run in float64.
@@ -206,22 +206,6 @@ def fit_keras(model, X, y, X_test=None, y_test=None, epochs=10, batch_size=32, l
     if X_test is not None:
         run.test_accuracy = _loss_and_accuracy(z[len(y):], y_test)[1]
     return run
-
-
-def grad(fn, x, dtype="float32") -> np.ndarray:
-    """f'(x) for an elementwise function built from keras.ops, by autodiff (JAX), per point.
-
-    Args:
-        fn: e.g. `lambda x: keras.ops.relu(x) + 0.5 * keras.ops.tanh(x)`.
-        x: 1-D points.
-        dtype: "float32" (what a model computes in, default) or "float64".
-    """
-    keras = _backend.keras()
-    x = np.asarray(x, dtype=np.float64)
-    if dtype == "float64":
-        with _backend.float64():
-            return _backend.elementwise_grad(fn, keras.ops.convert_to_tensor(x, "float64"))
-    return _backend.elementwise_grad(fn, x.astype(np.float32))
 
 
 def prelu_slopes(model) -> list:
