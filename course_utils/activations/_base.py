@@ -12,26 +12,14 @@ Rules (one place, so every activation behaves the same):
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .._validate import describe
 
 _REAL_KINDS = "biuf"
 # Elements per block: a formula's few float64 temporaries (128 KiB each) stay in the CPU cache,
 # where evaluating it on the whole array would stream each one through main memory (~2x slower).
 BLOCK = 1 << 14
-
-
-def describe(value) -> str:
-    """A short description of what a user passed, for error messages."""
-    if value is None:
-        return "None"
-    if isinstance(value, np.ndarray):
-        return f"an array of dtype {value.dtype}"
-    if isinstance(value, (list, tuple)):
-        kinds = sorted({type(v).__name__ for v in value}) or ["nothing"]
-        return f"a {type(value).__name__} of {'/'.join(kinds)}"
-    return f"{type(value).__name__} {value!r}"[:80]
 
 
 def as_real_array(x, name: str, argname: str = "x") -> np.ndarray:
@@ -80,18 +68,6 @@ def in_blocks(formula, dtype, *arrays) -> np.ndarray:
         with np.errstate(over="ignore"):  # a float32 result beyond 3.4e38 rounds to ±inf
             flat_out[start:start + BLOCK] = y
     return out
-
-
-def check_finite_param(value, name: str, param: str, minimum=None) -> float:
-    """A hyperparameter as a float, or ValueError naming it and the value given."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}: {param} must be a real number, got {describe(value)}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: {param} must be finite, got {value}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name}: {param} must be >= {minimum}, got {value}")
-    return value
 
 
 class Activation:

@@ -12,7 +12,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from ._base import Activation, as_real_array, check_finite_param
+from .._validate import real
+from ._base import Activation, as_real_array
 
 
 class ReLU(Activation):
@@ -87,7 +88,7 @@ class LeakyReLU(Activation):
     formula = r"\operatorname{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}"
     derivative_formula = r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
     def __init__(self, negative_slope: float = 0.01):
-        self.negative_slope = check_finite_param(negative_slope, self.name, "negative_slope")
+        self.negative_slope = real(negative_slope, self.name, "negative_slope")
 
     @property
     def params(self):
@@ -153,11 +154,11 @@ class PReLU(LeakyReLU):
     @alpha.setter
     def alpha(self, value):
         if np.ndim(value) == 0:
-            self._alpha = check_finite_param(value, self.name, "alpha")
+            self._alpha = real(value, self.name, "alpha")
             return
         arr = as_real_array(value, self.name, "alpha").astype(np.float64)
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{self.name}: alpha must be finite, got {arr}")
+            raise ValueError(f"{self.name}: alpha must be finite numbers, got {arr}")
         self._alpha = arr
 
     @property
@@ -238,7 +239,7 @@ class ELU(Activation):
     derivative_formula = r"\operatorname{elu}'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check_finite_param(alpha, self.name, "alpha", minimum=0.0)
+        self.alpha = real(alpha, self.name, "alpha", at_least=0)
 
     @property
     def params(self):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from .._validate import flag
 from ._base import Activation
 from ._saturating import Sigmoid
 
@@ -135,9 +136,7 @@ class GELU(Activation):
     derivative_formula = r"\operatorname{gelu}'(x) = \Phi(x) + x\,\varphi(x)"
 
     def __init__(self, approximate: bool = False):
-        if not isinstance(approximate, (bool, np.bool_)):
-            raise ValueError(f"gelu: approximate must be True or False, got {approximate!r}")
-        self.approximate = bool(approximate)
+        self.approximate = flag(approximate, self.name, "approximate")
         if self.approximate:
             self.formula = (
                 r"\operatorname{gelu}(x) \approx \frac{x}{2}\left(1 + \tanh\left("

@@ -142,8 +142,6 @@ class Explorer:
     def invalidate(self, layer: str = "static") -> None:
         """Mark a layer and every layer above it stale: "x" / "y" after changing those limits,
         "legend" after a new legend, "static" (default) after anything else."""
-        if layer == "view":
-            layer = "y"
         for name in LAYERS[LAYERS.index(layer):]:
             self._cache.pop(name, None)
 
