@@ -22,26 +22,17 @@ import numpy as np
 from .. import activations
 from . import _backend
 
-# Keras arguments for each course activation name: every hyperparameter explicit (the
-# defaults differ, see `keras_defaults()`), so a model means the same thing in both libraries.
-KERAS_ARGUMENTS = {
-    "relu": {},
-    "tanh": {},
-    "sigmoid": {},
-    "elu": {"alpha": 1.0},
-    "selu": {},
-    "gelu": {"approximate": False},
-    "silu": {},
-    "softplus": {},
-    "leaky_relu": {"negative_slope": 0.01},
-}
+# The hidden activations with a Keras counterpart of the same name. Each is called with every
+# hyperparameter of the course's default spelled out (the libraries' defaults differ, see
+# `keras_defaults()`), so a model means the same thing in both libraries.
+KERAS_NAMES = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "silu", "softplus", "leaky_relu")
 
 
 def keras_activation(name, **params):
     """`keras.activations.<name>` with every hyperparameter passed explicitly.
 
     Args:
-        name: a course activation name with a Keras counterpart (see `KERAS_ARGUMENTS`),
+        name: a course activation name with a Keras counterpart (see `KERAS_NAMES`),
             or a callable (returned unchanged: e.g. a custom activation).
         **params: overrides, e.g. `negative_slope=0.1`.
 
@@ -50,12 +41,12 @@ def keras_activation(name, **params):
     """
     if callable(name):
         return name
-    if name not in KERAS_ARGUMENTS:
+    if name not in KERAS_NAMES:
         raise ValueError(
             f"keras_activation: no Keras counterpart set up for {name!r}; "
-            f"choose from {sorted(KERAS_ARGUMENTS)} or pass a function"
+            f"choose from {sorted(KERAS_NAMES)} or pass a function"
         )
-    args = {**KERAS_ARGUMENTS[name], **params}
+    args = {**activations.get(name).params, **params}
     fn = getattr(_backend.keras().activations, name)
     return functools.wraps(fn)(functools.partial(fn, **args)) if args else fn
 
@@ -152,11 +143,6 @@ def _loss_and_accuracy(z, y):
     y = np.asarray(y)
     log_p = activations.log_softmax(z, axis=-1)
     return float(-np.mean(log_p[np.arange(len(y)), y])), float(np.mean(z.argmax(axis=1) == y))
-
-
-def accuracy(model, X, y) -> float:
-    """Fraction of rows whose largest logit is the true class."""
-    return _loss_and_accuracy(logits(model, X), y)[1]
 
 
 def fit_keras(model, X, y, X_test=None, y_test=None, epochs=10, batch_size=32, lr=1e-3, seed=0):

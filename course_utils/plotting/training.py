@@ -26,6 +26,7 @@ import numpy as np
 
 from .._validate import integer
 from ..network.stats import SATURATION, layer_statistics
+from ..network.training import History
 from ._style import COLORS, DISPLAY_NAMES, distinct_colors, new_figure, style_axes
 
 GRAD_LABEL = "‖∂L/∂W‖ of the layer (log scale)"
@@ -44,7 +45,6 @@ HISTORY_LABELS = {
     "act_std": "std of the activations",
     "saturated": "saturated outputs (share)",
 }
-_PER_LAYER = ("grad_norm", "act_mean", "act_std", "saturated", "inactive", "dead")
 
 
 def activation_of(label: str):
@@ -133,12 +133,12 @@ def history_values(history, key: str, layer=None) -> np.ndarray:
     if key in ("dead", "inactive") and layer is None:
         return history.hidden_fraction(key)
     values = history.as_array(key)
-    if key in _PER_LAYER:
+    if key in History.PER_LAYER:
         index = integer(1 if layer is None else layer, "plot_history", "layer", at_least=1,
                         at_most=values.shape[1])
         return values[:, index - 1]
     if layer is not None:
-        raise ValueError(f"{key!r} is not a per-layer record; pass layer only with {_PER_LAYER}")
+        raise ValueError(f"{key!r} is not a per-layer record; pass layer only with {History.PER_LAYER}")
     return values
 
 
