@@ -101,21 +101,20 @@ def _number(value, owner, arg, whole, above, at_least, below, at_most):
 def _requirement(arg, whole, above, at_least, below, at_most) -> str:
     """In words: 'a positive integer', 'an integer from 1 to 30', 'a finite number ≥ 0',
     'a number with 0 < factor < 1', ..."""
-    low, high = (above if above is not None else at_least), (below if below is not None else at_most)
-    noun = "integer" if whole else "number"
+    a = "an integer" if whole else "a number"
+    low, low_sign = (above, "<") if above is not None else (at_least, "≤")
+    high, high_sign = (below, "<") if below is not None else (at_most, "≤")
     if low is None and high is None:
         return "an integer" if whole else "a finite number"
     if high is None:
-        if low == 0 and above is not None or whole and at_least == 1:
-            return f"a positive {noun}"
-        sign = ">" if above is not None else "≥"
-        return f"{'an integer' if whole else 'a finite number'} {sign} {low:g}"
+        if above == 0 or (whole and at_least == 1):
+            return f"a positive {'integer' if whole else 'number'}"
+        return f"{'an integer' if whole else 'a finite number'} {'>' if above is not None else '≥'} {low:g}"
     if low is None:
-        return f"{'an integer' if whole else 'a number'} {'<' if below is not None else '≤'} {high:g}"
+        return f"{a} {high_sign} {high:g}"
     if at_least is not None and at_most is not None:
-        return f"{'an integer' if whole else 'a number'} from {low:g} to {high:g}"
-    return (f"a {noun} with {low:g} {'<' if above is not None else '≤'} {arg} "
-            f"{'<' if below is not None else '≤'} {high:g}")
+        return f"{a} from {low:g} to {high:g}"
+    return f"{a} with {low:g} {low_sign} {arg} {high_sign} {high:g}"
 
 
 def flag(value, owner: str, arg: str) -> bool:
