@@ -37,7 +37,7 @@ with mp.workdps(DIGITS):  # constants made at 50 digits (an mpf keeps its creati
     _INV_SQRT_2PI = 1 / mp.sqrt(2 * mp.pi)
     _INV_SQRT_PI = 1 / mp.sqrt(mp.pi)
     _SELU_SCALE = mp.mpf(activations.SELU.SCALE_DIGITS)
-    _SELU_ALPHA = mp.mpf(activations.SELU.ALPHA_DIGITS)
+    _SELU_SCALE_ALPHA = _SELU_SCALE * mp.mpf(activations.SELU.ALPHA_DIGITS)  # λα
 
 
 @functools.lru_cache(maxsize=None)  # shared by sigmoid, softplus' and silu
@@ -128,7 +128,7 @@ def exact(name: str, derivative: bool = False, **params):
         raise ValueError(f"reference: {name} needs one alpha (a number), not an array")
     one = mp.mpf(1)
     a = mp.mpf(act.params.get("negative_slope", act.params.get("alpha", 1.0)))  # exact float
-    lam, lam_alpha = _SELU_SCALE, _SELU_SCALE * _SELU_ALPHA
+    lam, lam_alpha = _SELU_SCALE, _SELU_SCALE_ALPHA
     formulas = {  # name → (f, f')
         "sigmoid": (_sig, _sig_prime),
         "tanh": (mp.tanh, lambda x: mp.sech(x) ** 2),

@@ -116,8 +116,8 @@ def make_activation(activation, n_out: int):
     act = activations.get(activation)
     if not act.elementwise:
         raise ValueError(
-            f"activation {act.name!r} works along an axis and cannot be a hidden activation; "
-            "the last layer outputs logits and the loss applies (log-)softmax"
+            f"activation {act.name!r} cannot be a hidden activation (it works along an axis); "
+            "the output layer gives logits and the loss applies softmax"
         )
     if isinstance(act, activations.PReLU):
         alpha = np.asarray(act.alpha, dtype=np.float64)
