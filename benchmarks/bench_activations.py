@@ -45,8 +45,11 @@ def _sig(x):
     return 1 / (1 + np.exp(-x))
 
 
+LAMBDA, ALPHA = A.SELU.SCALE, A.SELU.ALPHA  # the paper's constants (written once, in SELU)
+
+
 def _selu_tb(x):
-    return 1.0507009873554805 * np.where(x > 0, x, 1.6732632423543772 * (np.exp(x) - 1))
+    return LAMBDA * np.where(x > 0, x, ALPHA * (np.exp(x) - 1))
 
 
 def _gelu_tanh_u(x):
@@ -63,7 +66,7 @@ CASES = {
     "prelu": (A.PReLU(), lambda x: np.where(x > 0, x, 0.25 * x), lambda x: np.where(x > 0, 1.0, 0.25)),
     "elu": (A.ELU(), lambda x: np.where(x > 0, x, np.exp(x) - 1), lambda x: np.where(x > 0, 1.0, np.exp(x))),
     "selu": (A.SELU(), _selu_tb,
-             lambda x: 1.0507009873554805 * np.where(x > 0, 1.0, 1.6732632423543772 * np.exp(x))),
+             lambda x: LAMBDA * np.where(x > 0, 1.0, ALPHA * np.exp(x))),
     "softplus": (A.Softplus(), lambda x: np.log(1 + np.exp(x)), _sig),
     "gelu": (A.GELU(), lambda x: 0.5 * x * (1 + special.erf(x / np.sqrt(2))),
              lambda x: 0.5 * (1 + special.erf(x / np.sqrt(2))) + x * np.exp(-x**2 / 2) / np.sqrt(2 * np.pi)),

@@ -8,6 +8,8 @@ Modules (each lesson imports what it needs; nothing heavy is imported here):
     network      a small NumPy MLP with losses, optimisers and a training loop (lesson 08)
     data         seeded toy datasets and scikit-learn's bundled digits (lesson 08)
     checks       friendly checks for the exercises
+    keras_compare  the same functions, derivatives and models in Keras (lesson 10)
+    reference    exact values of every activation in 50-digit arithmetic (tests, lesson 10)
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
-"""The accuracy contract, and exact references to check it: 50-digit mpmath values, grids, errors.
+"""The accuracy contract, and the means to check it: grids, exact values (50-digit mpmath, from
+`course_utils.reference`) and errors.
 
 Shared by tests/test_activations_accuracy.py (elementwise functions), tests/test_softmax_accuracy.py
 and benchmarks/bench_activations.py (which writes the measured worst cases into
@@ -23,13 +24,12 @@ import functools
 import math
 import warnings
 
-import mpmath
 import numpy as np
 
 from course_utils import activations as A
+from course_utils import reference as R
+from course_utils.reference import DIGITS, mp
 
-mp = mpmath.mp
-DIGITS = 50
 EPS = 2.0**-52
 K = 4  # ULP: what we assume of NumPy's exp, expm1, log1p and tanh on any CPU
 
@@ -59,108 +59,41 @@ ZERO_WINDOW = 0.05
 TINY = 1e-290
 
 
-# --- exact references (mpmath, 50 digits) ------------------------------------------------------
-with mp.workdps(DIGITS):  # constants made at 50 digits (an mpf keeps its creation precision)
-    _C = mp.mpf("0.044715")
-    _SQRT_2_OVER_PI = mp.sqrt(2 / mp.pi)
-    _INV_SQRT2 = 1 / mp.sqrt(2)
-    _INV_SQRT_2PI = 1 / mp.sqrt(2 * mp.pi)
-    _INV_SQRT_PI = 1 / mp.sqrt(mp.pi)
-    _SELU_L = mp.mpf("1.0507009873554804934193349852946")
-    _SELU_A = mp.mpf("1.6732632423543772848170429916717")
+# --- exact references (mpmath, 50 digits: course_utils.reference) -------------------------------
+def _case(act, derivative):
+    """(activation, use the derivative?, the exact function of an mpf)."""
+    return act, derivative, R.exact(act.name, derivative, **act.params)
 
 
-@functools.lru_cache(maxsize=None)  # shared by sigmoid, softplus' and silu
-def _sig(x):
-    return 1 / (1 + mp.exp(-x))
-
-
-def _sig_prime(x):
-    e = mp.exp(-abs(x))
-    return e / (1 + e) ** 2
-
-
-def _softplus(x):
-    return max(x, 0) + mp.log1p(mp.exp(-abs(x)))
-
-
-def _silu_prime(x):
-    e = mp.exp(-x)  # σ(x) = 1/(1 + e), σ(−x) = e/(1 + e)
-    return (1 + x * e / (1 + e)) / (1 + e)
-
-
-def _erfc(t):
-    """erfc(t) for any finite t (mpmath's own overflows a float for |t| ≳ 1e154)."""
-    if abs(t) < 1e6:
-        return mp.erfc(t)
-    if t < 0:
-        return 2 - _erfc(-t)
-    # Asymptotic series: each term is ≤ 1e-12 times the one before, so 8 terms give 90 digits.
-    s, term, z = mp.mpf(0), mp.mpf(1), 2 * t * t
-    for n in range(8):
-        s += term
-        term *= -(2 * n + 1) / z
-    return mp.exp(-t * t) * _INV_SQRT_PI / t * s
-
-
-@functools.lru_cache(maxsize=None)  # shared by gelu and gelu'
-def _cdf(x):
-    return _erfc(-x * _INV_SQRT2) / 2
-
-
-def _gelu_prime(x):
-    return _cdf(x) + x * mp.exp(-x * x / 2) * _INV_SQRT_2PI
-
-
-def _gelu_tanh(x):
-    if x > 1e4:  # 1 − σ(2u) < e^{−1e11}: x·σ(2u) = x to far more than 50 digits
-        return x
-    return x * _sig(2 * _SQRT_2_OVER_PI * (x + _C * x**3))
-
-
-def _gelu_tanh_prime(x):
-    if x > 1e4:
-        return mp.mpf(1)
-    e = mp.exp(-2 * _SQRT_2_OVER_PI * (x + _C * x**3))  # σ(v) = 1/(1 + e), σ(−v) = e/(1 + e)
-    dv = 2 * _SQRT_2_OVER_PI * (1 + 3 * _C * x * x)
-    return (1 + x * dv * e / (1 + e)) / (1 + e)
-
-
-def _piecewise(pos, neg):
-    """x ↦ pos(x) for x > 0 else neg(x): the derivative at 0 takes the left-hand value."""
-    return lambda x: pos(x) if x > 0 else neg(x)
-
-
-# name -> (activation, use the derivative?, exact function of an mpf)
 ULP_CASES = {
-    "sigmoid": (A.Sigmoid(), False, _sig),
-    "sigmoid'": (A.Sigmoid(), True, _sig_prime),
-    "tanh": (A.Tanh(), False, mp.tanh),
-    "tanh'": (A.Tanh(), True, lambda x: mp.sech(x) ** 2),
-    "relu": (A.ReLU(), False, lambda x: max(x, 0)),
-    "relu'": (A.ReLU(), True, _piecewise(lambda x: 1, lambda x: 0)),
-    "leaky_relu": (A.LeakyReLU(), False, _piecewise(lambda x: x, lambda x: mp.mpf(0.01) * x)),
-    "leaky_relu'": (A.LeakyReLU(), True, _piecewise(lambda x: 1, lambda x: mp.mpf(0.01))),
-    "leaky_relu(3)": (A.LeakyReLU(3.0), False, _piecewise(lambda x: x, lambda x: 3 * x)),
-    "prelu": (A.PReLU(), False, _piecewise(lambda x: x, lambda x: x / 4)),
-    "prelu'": (A.PReLU(), True, _piecewise(lambda x: 1, lambda x: mp.mpf(0.25))),
-    "elu": (A.ELU(), False, _piecewise(lambda x: x, mp.expm1)),
-    "elu'": (A.ELU(), True, _piecewise(lambda x: 1, mp.exp)),
-    "elu(0.3)": (A.ELU(0.3), False, _piecewise(lambda x: x, lambda x: mp.mpf(0.3) * mp.expm1(x))),
-    "elu(0.3)'": (A.ELU(0.3), True, _piecewise(lambda x: 1, lambda x: mp.mpf(0.3) * mp.exp(x))),
-    "selu": (A.SELU(), False, _piecewise(lambda x: _SELU_L * x, lambda x: _SELU_L * _SELU_A * mp.expm1(x))),
-    "selu'": (A.SELU(), True, _piecewise(lambda x: _SELU_L, lambda x: _SELU_L * _SELU_A * mp.exp(x))),
-    "softplus": (A.Softplus(), False, _softplus),
-    "softplus'": (A.Softplus(), True, _sig),
+    "sigmoid": _case(A.Sigmoid(), False),
+    "sigmoid'": _case(A.Sigmoid(), True),
+    "tanh": _case(A.Tanh(), False),
+    "tanh'": _case(A.Tanh(), True),
+    "relu": _case(A.ReLU(), False),
+    "relu'": _case(A.ReLU(), True),
+    "leaky_relu": _case(A.LeakyReLU(), False),
+    "leaky_relu'": _case(A.LeakyReLU(), True),
+    "leaky_relu(3)": _case(A.LeakyReLU(3.0), False),
+    "prelu": _case(A.PReLU(), False),
+    "prelu'": _case(A.PReLU(), True),
+    "elu": _case(A.ELU(), False),
+    "elu'": _case(A.ELU(), True),
+    "elu(0.3)": _case(A.ELU(0.3), False),
+    "elu(0.3)'": _case(A.ELU(0.3), True),
+    "selu": _case(A.SELU(), False),
+    "selu'": _case(A.SELU(), True),
+    "softplus": _case(A.Softplus(), False),
+    "softplus'": _case(A.Softplus(), True),
 }
 
 REL_CASES = {
-    "gelu": (A.GELU(), False, lambda x: x * _cdf(x)),
-    "gelu'": (A.GELU(), True, _gelu_prime),
-    "gelu_tanh": (A.GELU(approximate=True), False, _gelu_tanh),
-    "gelu_tanh'": (A.GELU(approximate=True), True, _gelu_tanh_prime),
-    "silu": (A.SiLU(), False, lambda x: x * _sig(x)),
-    "silu'": (A.SiLU(), True, _silu_prime),
+    "gelu": _case(A.GELU(), False),
+    "gelu'": _case(A.GELU(), True),
+    "gelu_tanh": _case(A.GELU(approximate=True), False),
+    "gelu_tanh'": _case(A.GELU(approximate=True), True),
+    "silu": _case(A.SiLU(), False),
+    "silu'": _case(A.SiLU(), True),
 }
 
 ALL_CASES = {**ULP_CASES, **REL_CASES}

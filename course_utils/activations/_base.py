@@ -12,26 +12,14 @@ Rules (one place, so every activation behaves the same):
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .._validate import describe
 
 _REAL_KINDS = "biuf"
 # Elements per block: a formula's few float64 temporaries (128 KiB each) stay in the CPU cache,
 # where evaluating it on the whole array would stream each one through main memory (~2x slower).
 BLOCK = 1 << 14
-
-
-def describe(value) -> str:
-    """A short description of what a user passed, for error messages."""
-    if value is None:
-        return "None"
-    if isinstance(value, np.ndarray):
-        return f"an array of dtype {value.dtype}"
-    if isinstance(value, (list, tuple)):
-        kinds = sorted({type(v).__name__ for v in value}) or ["nothing"]
-        return f"a {type(value).__name__} of {'/'.join(kinds)}"
-    return f"{type(value).__name__} {value!r}"[:80]
 
 
 def as_real_array(x, name: str, argname: str = "x") -> np.ndarray:
@@ -82,18 +70,6 @@ def in_blocks(formula, dtype, *arrays) -> np.ndarray:
     return out
 
 
-def check_finite_param(value, name: str, param: str, minimum=None) -> float:
-    """A hyperparameter as a float, or ValueError naming it and the value given."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name}: {param} must be a real number, got {describe(value)}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name}: {param} must be finite, got {value}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name}: {param} must be >= {minimum}, got {value}")
-    return value
-
-
 class Activation:
     """One activation function: forward, derivative and vector-Jacobian product side by side.
 
@@ -136,7 +112,13 @@ class Activation:
         return f"{type(self).__name__}({args})"
 
     def __eq__(self, other) -> bool:
-        return type(self) is type(other) and repr(self) == repr(other)
+        """Same class and the same hyperparameters, compared by value (arrays element by element)."""
+        if type(self) is not type(other):
+            return False
+        mine, theirs = self.params, other.params
+        return mine.keys() == theirs.keys() and all(
+            np.shape(mine[k]) == np.shape(theirs[k]) and np.array_equal(mine[k], theirs[k])
+            for k in mine)
 
     __hash__ = None  # mutable (PReLU learns alpha)
 

@@ -1,14 +1,19 @@
 """Rectifiers: ReLU and the variants that keep a gradient for x < 0 (lessons 03–05).
 
 Convention at the kink x = 0: the derivative takes the left-hand value (ReLU'(0) = 0,
-LeakyReLU'(0) = negative_slope, ELU'(0) = alpha), as PyTorch, JAX and Keras do.
+LeakyReLU'(0) = negative_slope, ELU'(0) = alpha), as PyTorch's backward passes do. JAX
+(`jax.grad`, and so Keras on the JAX backend) agrees for ReLU and ELU but gives
+LeakyReLU'(0) = 1: `jax.nn.leaky_relu` is where(x >= 0, x, negative_slope·x).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
-from ._base import Activation, as_real_array, check_finite_param
+from .._validate import real
+from ._base import Activation, as_real_array
 
 
 class ReLU(Activation):
@@ -73,7 +78,8 @@ class LeakyReLU(Activation):
         >>> LeakyReLU(negative_slope=0.1).derivative(np.array([-2.0, 0.0, 3.0]))
         array([0.1, 0.1, 1. ])
 
-    Derivative convention: leaky_relu'(0) = negative_slope (the left-hand slope).
+    Derivative convention: leaky_relu'(0) = negative_slope (the left-hand slope), as in
+    PyTorch; JAX's autodiff (and Keras on JAX) gives 1 there (`x >= 0` picks the right side).
 
     Reference:
         Maas, Hannun & Ng (2013), "Rectifier Nonlinearities Improve Neural Network Acoustic
@@ -84,7 +90,7 @@ class LeakyReLU(Activation):
     formula = r"\operatorname{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}"
     derivative_formula = r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
     def __init__(self, negative_slope: float = 0.01):
-        self.negative_slope = check_finite_param(negative_slope, self.name, "negative_slope")
+        self.negative_slope = real(negative_slope, self.name, "negative_slope")
 
     @property
     def params(self):
@@ -150,11 +156,11 @@ class PReLU(LeakyReLU):
     @alpha.setter
     def alpha(self, value):
         if np.ndim(value) == 0:
-            self._alpha = check_finite_param(value, self.name, "alpha")
+            self._alpha = real(value, self.name, "alpha")
             return
         arr = as_real_array(value, self.name, "alpha").astype(np.float64)
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{self.name}: alpha must be finite, got {arr}")
+            raise ValueError(f"{self.name}: alpha must be finite numbers, got {arr}")
         self._alpha = arr
 
     @property
@@ -235,7 +241,7 @@ class ELU(Activation):
     derivative_formula = r"\operatorname{elu}'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check_finite_param(alpha, self.name, "alpha", minimum=0.0)
+        self.alpha = real(alpha, self.name, "alpha", at_least=0)
 
     @property
     def params(self):
@@ -279,10 +285,14 @@ class SELU(ELU):
     name = "selu"
     formula = r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
     derivative_formula = r"\operatorname{selu}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
-    ALPHA = 1.6732632423543772848170429916717
-    SCALE = 1.0507009873554804934193349852946
+    # The paper's constants to 32 digits: the one place they are written (the 50-digit
+    # references in `course_utils.reference` use these digits too).
+    ALPHA_DIGITS = "1.6732632423543772848170429916717"
+    SCALE_DIGITS = "1.0507009873554804934193349852946"
+    ALPHA = float(ALPHA_DIGITS)
+    SCALE = float(SCALE_DIGITS)
     # λα rounded once from the exact product (not λ·α rounded twice).
-    _SCALE_ALPHA = 1.7580993408473768599402175208123
+    _SCALE_ALPHA = float(Fraction(ALPHA_DIGITS) * Fraction(SCALE_DIGITS))
 
     def __init__(self):
         self.alpha = self.ALPHA

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from .._validate import flag
 from ._base import Activation
 from ._saturating import Sigmoid
 
@@ -110,7 +111,8 @@ class GELU(Activation):
     Args:
         x: array-like of real numbers, any shape.
         approximate: False (default) for the exact erf form, True for the tanh approximation
-            used by BERT and GPT-2 (Keras's `gelu` defaults to approximate=True: pass it).
+            used by BERT and GPT-2. The libraries differ: `keras.activations.gelu` defaults to
+            the exact form, `keras.ops.gelu` and `jax.nn.gelu` to the tanh form: pass it.
 
     Returns:
         gelu(x), same shape and float dtype.
@@ -134,9 +136,7 @@ class GELU(Activation):
     derivative_formula = r"\operatorname{gelu}'(x) = \Phi(x) + x\,\varphi(x)"
 
     def __init__(self, approximate: bool = False):
-        if not isinstance(approximate, (bool, np.bool_)):
-            raise ValueError(f"gelu: approximate must be True or False, got {approximate!r}")
-        self.approximate = bool(approximate)
+        self.approximate = flag(approximate, self.name, "approximate")
         if self.approximate:
             self.formula = (
                 r"\operatorname{gelu}(x) \approx \frac{x}{2}\left(1 + \tanh\left("

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import integer
 from ._base import Activation, as_real_array, finish, result_dtype
 
 
@@ -14,9 +15,7 @@ class _VectorActivation(Activation):
     blocks = False  # each output depends on a whole slice along the axis
 
     def __init__(self, axis: int = -1):
-        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-            raise ValueError(f"{self.name}: axis must be an integer, got {axis!r}")
-        self.axis = int(axis)
+        self.axis = integer(axis, self.name, "axis")
 
     @property
     def params(self):

@@ -5,9 +5,10 @@ need the backend itself, because Keras 3 has no backend-neutral gradient API:
 
 - `float64()`: JAX computes in float32 unless 64-bit mode is on; the context manager turns it
   on for the comparisons only (TensorFlow and PyTorch have float64 natively: nothing to do).
-- `elementwise_grad`, `vjp`, `weight_gradients`: automatic differentiation through Keras ops,
-  written with `jax.grad`/`jax.vjp`. On another backend they raise `BackendNotSupported`,
-  whose message says what to use there instead.
+- automatic differentiation through Keras ops, written with `jax.grad`/`jax.vjp`: `grad` (an
+  elementwise function's derivative), `autodiff_derivative` and `autodiff_vjp` (a `Pair`'s
+  Keras function, in float64) and `weight_gradients` (a model's dL/dW). On another backend
+  they raise `BackendNotSupported`, whose message says what to use there instead.
 """
 
 from __future__ import annotations
@@ -97,23 +98,43 @@ def _require_autodiff(what: str) -> None:
         )
 
 
-def elementwise_grad(fn, x):
-    """f'(x) at every point of x by reverse-mode autodiff through `fn` (JAX `vmap(grad)`).
+def grad(fn, x, dtype="float32"):
+    """f'(x) for an elementwise function built from keras.ops, by autodiff (JAX), per point.
 
     Args:
-        fn: a function of one scalar built from `keras.ops` / `keras.activations`.
-        x: the points, a 1-D float array; call inside `float64()` for float64 results.
+        fn: a function of one scalar built from `keras.ops` / `keras.activations`, e.g.
+            `lambda x: keras.ops.relu(x) + 0.5 * keras.ops.tanh(x)`.
+        x: the points, a 1-D array.
+        dtype: "float32" (what a model computes in, default) or "float64".
 
     Returns:
-        A NumPy array of f'(x), one value per point.
+        A NumPy array of f'(x) in `dtype`, one value per point.
     """
-    _require_autodiff("elementwise_grad")
+    _require_autodiff("grad")
     import jax
     import numpy as np
 
+    x = np.asarray(x, dtype=dtype)
     # jit: one compiled kernel instead of op-by-op dispatch (~10x faster on a first call).
     derivative = jax.jit(jax.vmap(jax.grad(fn)))
-    return np.asarray(derivative(jax.numpy.asarray(np.asarray(x))))
+    if dtype == "float64":
+        with float64():
+            return np.asarray(derivative(jax.numpy.asarray(x)))
+    return np.asarray(derivative(jax.numpy.asarray(x)))
+
+
+def autodiff_derivative(pair, x):
+    """f'(x) of the Keras function of a `Pair` (e.g. `pair("sigmoid")`) by autodiff, in float64."""
+    return grad(pair.keras_fn, x, "float64")
+
+
+def autodiff_vjp(pair, x, grad_output):
+    """gᵀ·J of the Keras function of a vector `Pair` (softmax, log_softmax) by autodiff, float64."""
+    import numpy as np
+
+    with float64():
+        return vjp(pair.keras_fn, np.asarray(x, dtype=np.float64),
+                   np.asarray(grad_output, dtype=np.float64))
 
 
 def vjp(fn, x, grad_output):
