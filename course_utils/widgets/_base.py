@@ -264,9 +264,13 @@ class Explorer:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
         self._png = self._encode(FAST_PNG)
+        self._show(self._png)
+
+    def _show(self, png: bytes) -> None:
+        """Put a new frame on screen (here: as the Output's only display_data)."""
         self.output.outputs = ({
             "output_type": "display_data",
-            "data": {"image/png": base64.b64encode(self._png).decode("ascii"),
+            "data": {"image/png": base64.b64encode(png).decode("ascii"),
                      "text/plain": self.figure_note},
             "metadata": {},
         },)

@@ -1,0 +1,667 @@
+"""The playground (lesson 12): train a small network live and watch why an activation works or fails.
+
+`playground()` puts controls and one figure on top of `network.playground.Playground` (the
+UI-free engine, which does all the computing): the decision boundary with the training and
+test points, the losses over the steps, every layer's gradient norm (log scale) and the share
+of dead (rectifiers) or saturated (sigmoid, tanh) units per hidden layer, and a status line
+with a plain-words diagnosis.
+
+How it stays responsive: Play starts a background thread that trains a chunk of steps, draws
+a frame and sends it, about 12 times a second, under a lock that every control change
+and button also takes. The kernel's main thread stays free for the front end's messages, so
+Pause and every control answer while it trains (ipywidgets 8 sends state from any thread:
+ipykernel hands every message to its I/O thread). Nothing starts by itself: without a front
+end (nbval, `make notebooks`) nothing plays. Frames go to an `ipywidgets.Image` as bytes
+(a binary message, no base64) and as JPEG, which encodes ~3× faster than PNG; the stored
+snapshot is a PNG. Only the changing artists are redrawn (see `Explorer`).
+"""
+
+from __future__ import annotations
+
+import collections
+import io
+import threading
+import time
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.lines import Line2D
+from PIL import Image
+
+from .. import activations
+from ..network import playground as engine
+from ..network.layers import INITIALIZERS
+from ..plotting import DISPLAY_NAMES, PALETTE
+from ._base import FAST_PNG, STORED_PNG, Explorer, fit_limits
+from ._controls import DESCRIPTION_STYLE
+
+FRAME_S = 1 / 12  # the frame period aimed at while playing: training fills what drawing leaves
+MIN_TRAIN_S = 0.01  # but at least this much training per frame
+MAX_STEPS = 100_000  # Play stops here, so a forgotten playground does not train forever
+STEP_BUTTON = 10  # steps per press of Step
+RESOLUTION = 50  # grid points per side of the boundary map
+MAP_OPACITY = 0.55  # how strongly the probabilities colour the map
+JPEG_QUALITY = 85  # live frames (lines and text stay crisp enough at 100 dpi)
+
+DATASET_LABELS = {"circles": "circles", "xor": "XOR", "moons": "moons", "spirals": "spirals"}
+OPTIMIZER_LABELS = {"adam": "Adam", "momentum": "SGD + momentum 0.9", "sgd": "SGD"}
+INIT_LABELS = {"auto": "auto (Xavier for σ/tanh, else He)", "xavier_normal": "Xavier normal",
+               "xavier_uniform": "Xavier uniform", "he": "He normal", "he_uniform": "He uniform",
+               "normal": "normal(σ)"}
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BATCH_SIZES = (1, 2, 5, 10, 20, 50, 100, 200)
+PARAM_RANGES = {"negative_slope": (0.0, 1.0, 0.01), "alpha": (0.0, 3.0, 0.05)}
+CLASS_MARKERS = ("o", "s")
+LAYER_CMAP = "viridis"  # ordered colours, layer 1 dark to the last hidden layer light
+
+
+def _dropdown(description, options, value, width="230px"):
+    return W.Dropdown(options=options, value=value, description=description,
+                      style=DESCRIPTION_STYLE, layout=W.Layout(width=width))
+
+
+def _selection(description, options, value, fmt="{:g}"):
+    options = sorted(set(options) | {value})
+    return W.SelectionSlider(options=[(fmt.format(v), v) for v in options], value=value,
+                             description=description, continuous_update=False,
+                             style=DESCRIPTION_STYLE, layout=W.Layout(width="300px"))
+
+
+def nice_top(value: float) -> float:
+    """The smallest of 100, 200, 500, 1000, 2000, ... above `value` (the steps axis's end).
+
+    Example:
+        >>> nice_top(0), nice_top(101), nice_top(480), nice_top(1000)
+        (100.0, 200.0, 500.0, 1000.0)
+    """
+    top = 100.0
+    while top < value:
+        top = top * 2.5 if str(int(top))[0] == "2" else top * 2
+    return top
+
+
+def layer_colors(depth: int) -> list:
+    """One colour per hidden layer (ordered: first dark, last light), then black for the output."""
+    from matplotlib import colormaps
+
+    cmap = colormaps[LAYER_CMAP]
+    return [cmap(0.8 * i / max(depth - 1, 1)) for i in range(depth)] + ["black"]
+
+
+class PlaygroundWidget(Explorer):
+    """See `playground`."""
+
+    kind = "PlaygroundWidget"
+    figure_note = "Figure: the playground (run the notebook to train it live)"
+
+    def __init__(self, trainer: engine.Playground, units: bool = False):
+        super().__init__()
+        self.trainer = trainer
+        self.show_units = bool(units)
+        self._lock = threading.RLock()
+        self._thread = None
+        self._stop = threading.Event()
+        self.frames = 0  # frames drawn (for tests and benchmarks)
+        # Per frame while playing: (start time, steps, training s, drawing + sending s, and
+        # the same two as this thread's CPU time).
+        self.timings = collections.deque(maxlen=10_000)
+        self._make_controls()
+        self._make_figure()
+        self._layers_for = None  # the (depth, health) the per-layer lines were made for
+        self._start()
+
+    # --- controls --------------------------------------------------------------------
+    def _make_controls(self):
+        s = self.trainer.settings
+        names = [n for n in activations.available() if activations.get(n).elementwise]
+        self.controls = {
+            "dataset": _dropdown("problem", [(DATASET_LABELS.get(k, k), k)
+                                             for k in engine.DATASETS], s["dataset"], "190px"),
+            "noise": W.FloatSlider(value=s["noise"], min=0.0, max=max(0.3, s["noise"]),
+                                   step=0.01, description="noise", continuous_update=False,
+                                   style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+            "test_fraction": W.FloatSlider(value=s["test_fraction"], min=0.1, max=0.9, step=0.1,
+                                           description="test share", continuous_update=False,
+                                           readout_format=".1f", style=DESCRIPTION_STYLE,
+                                           layout=W.Layout(width="250px")),
+            "points": W.IntSlider(value=s["points"], min=50, max=max(1000, s["points"]),
+                                  step=50, description="points", continuous_update=False,
+                                  style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+            "activation": _dropdown("activation", [(DISPLAY_NAMES.get(n, n), n) for n in names],
+                                    s["activation"], "200px"),
+            "depth": W.IntSlider(value=s["depth"], min=1, max=engine.MAX_DEPTH,
+                                 description="hidden layers", continuous_update=False,
+                                 style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+            "width": W.IntSlider(value=s["width"], min=1, max=engine.MAX_WIDTH,
+                                 description="units per layer", continuous_update=False,
+                                 style=DESCRIPTION_STYLE, layout=W.Layout(width="270px")),
+            "init": _dropdown("initialisation", [(INIT_LABELS.get(k, k), k)
+                                                 for k in ("auto", *INITIALIZERS)], s["init"],
+                              "330px"),
+            "init_std": W.FloatSlider(value=s["init_std"], min=0.05, max=max(5.0, s["init_std"]),
+                                      step=0.05, description="σ", continuous_update=False,
+                                      style=DESCRIPTION_STYLE, layout=W.Layout(width="230px")),
+            "normalization": _dropdown("normalisation", list(engine.NORMALIZATIONS),
+                                       s["normalization"], "200px"),
+            "optimizer": _dropdown("optimiser", [(OPTIMIZER_LABELS.get(k, k), k)
+                                                 for k in engine.OPTIMIZERS], s["optimizer"],
+                                   "240px"),
+            "lr": _selection("learning rate", LEARNING_RATES, s["lr"]),
+            "batch_size": _selection("batch size", BATCH_SIZES, s["batch_size"], "{:d}"),
+            "seed": W.BoundedIntText(value=s["seed"], min=0, max=2**32 - 1, description="seed",
+                                     style=DESCRIPTION_STYLE, layout=W.Layout(width="150px")),
+            "stop_at": W.BoundedIntText(value=0, min=0, max=MAX_STEPS,
+                                        description="pause at step (0: never)",
+                                        style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+        }
+        # One control per hyperparameter of each activation, shown with that activation.
+        self._param_controls = {}
+        for name in names:
+            for param, default in activations.get(name).params.items():
+                value = s["activation_params"].get(param, default) if name == s["activation"] \
+                    else default
+                key = f"{name}.{param}"
+                if isinstance(default, bool):
+                    control = W.Checkbox(value=bool(value), description=param, indent=False,
+                                         layout=W.Layout(width="auto"))
+                else:
+                    low, high, step = PARAM_RANGES.get(param, (0.0, 3.0, 0.05))
+                    control = W.FloatSlider(value=float(np.mean(value)), min=min(low, np.min(value)),
+                                            max=max(high, np.max(value)), step=step,
+                                            description=param, continuous_update=False,
+                                            style=DESCRIPTION_STYLE,
+                                            layout=W.Layout(width="260px"))
+                self._param_controls[key] = control
+                self.controls[key] = control
+        self.buttons = {
+            "play": W.Button(description="Play", icon="play", button_style="success",
+                             tooltip="train continuously", layout=W.Layout(width="90px")),
+            "pause": W.Button(description="Pause", icon="pause", disabled=True,
+                              tooltip="stop training", layout=W.Layout(width="90px")),
+            "step": W.Button(description=f"Step (+{STEP_BUTTON})", icon="step-forward",
+                             tooltip=f"train {STEP_BUTTON} steps",
+                             layout=W.Layout(width="120px")),
+            "reset": W.Button(description="Reset", icon="refresh",
+                              tooltip="a fresh network (same settings)",
+                              layout=W.Layout(width="90px")),
+        }
+        self.buttons["play"].on_click(lambda _: self.play())
+        self.buttons["pause"].on_click(lambda _: self.pause())
+        self.buttons["step"].on_click(lambda _: self.run(STEP_BUTTON))
+        self.buttons["reset"].on_click(lambda _: self.reset())
+        self.status = W.HTML(layout=W.Layout(min_height="2.6em"))
+        self.image = W.Image(format="jpeg", layout=W.Layout(max_width="100%", height="auto"))
+
+    def _layout(self) -> W.Widget:
+        c = self.controls
+        self._params_box = W.HBox([])
+        row = dict(layout=W.Layout(flex_flow="row wrap", align_items="center"))
+        data_row = W.HBox([W.HTML("<b>data</b>", layout=W.Layout(width="70px")),
+                           c["dataset"], c["noise"], c["test_fraction"], c["points"]], **row)
+        net_row = W.HBox([W.HTML("<b>network</b>", layout=W.Layout(width="70px")),
+                          c["activation"], self._params_box, c["depth"], c["width"], c["init"],
+                          c["init_std"], c["normalization"]], **row)
+        train_row = W.HBox([W.HTML("<b>training</b>", layout=W.Layout(width="70px")),
+                            c["optimizer"], c["lr"], c["batch_size"], c["seed"]], **row)
+        buttons = W.HBox([W.HTML("", layout=W.Layout(width="70px")), *self.buttons.values(),
+                          c["stop_at"]], **row)
+        if len(engine.NORMALIZATIONS) < 2:
+            c["normalization"].layout.display = "none"
+        self._show_conditional()
+        return W.VBox([data_row, net_row, train_row, buttons, self.status, self.image])
+
+    def _show_conditional(self):
+        """Show the hyperparameters of the chosen activation, and σ for init="normal"."""
+        act = self.controls["activation"].value
+        if hasattr(self, "_params_box"):
+            self._params_box.children = [c for k, c in self._param_controls.items()
+                                         if k.split(".")[0] == act]
+        self.controls["init_std"].layout.display = (
+            None if self.controls["init"].value == "normal" else "none")
+
+    # --- figure ----------------------------------------------------------------------
+    def _make_figure(self):
+        base = 1.5 if self.show_units else 0.0  # room for the row of unit maps
+        width, height = 10.6, base + 5.7
+        fig, _ = self.new_figure(figsize=(width, height))
+        fig.clear()
+        self._dynamic.clear()
+        bottom = base + 1.0
+
+        def inch(x, y, w, h):  # axes placed in inches: the layout never moves between frames
+            return [x / width, y / height, w / width, h / height]
+
+        self.ax_map = fig.add_axes(inch(0.7, bottom, 3.9, 3.9))
+        right = [fig.add_axes(inch(5.55, bottom + k * 1.42, 3.3, 1.06)) for k in (2, 1, 0)]
+        self.ax_loss, self.ax_grad, self.ax_health = right
+        for ax in fig.axes:
+            ax.locator_params(nbins=5)
+        ax = self.ax_map
+        ax.set_title("P(class 1) and the decision boundary", loc="left", y=1.01, fontsize=11)
+        self.label_axes(ax, "input x₁ (standardised)", "input x₂ (standardised)")
+        # The course's two-class colours, pale (mixed with white beforehand: an opaque image
+        # draws faster than a transparent one), interpolated as probabilities, then coloured.
+        pale = [to_rgb(c) for c in (PALETTE[0], "white", PALETTE[1])]
+        pale = [tuple(MAP_OPACITY * v + (1 - MAP_OPACITY) for v in c) for c in pale]
+        cmap = LinearSegmentedColormap.from_list("two_class_pale", pale)
+        self.heatmap = ax.imshow(np.full((2, 2), 0.5), cmap=cmap, vmin=0.0, vmax=1.0,
+                                 origin="lower", interpolation="bilinear",
+                                 interpolation_stage="data", aspect="equal")
+        self.boundary = LineCollection([], colors="0.1", linewidths=1.6)
+        ax.add_collection(self.boundary)
+        self.points = {}
+        for k in (0, 1):
+            for part, edge, size in (("train", "white", 30), ("test", "0.1", 30)):
+                self.points[part, k] = ax.scatter(
+                    [], [], s=size, marker=CLASS_MARKERS[k], color=PALETTE[k],
+                    edgecolors=edge, linewidths=0.9, zorder=3)
+        self.dynamic(self.heatmap, self.boundary, *self.points.values())
+        ax.grid(False)
+        handles = [Line2D([], [], marker=CLASS_MARKERS[k], color=PALETTE[k], linestyle="",
+                          markersize=7, label=f"class {k}") for k in (0, 1)]
+        handles += [Line2D([], [], marker="o", color="0.6", markeredgecolor=edge, linestyle="",
+                           markersize=7, markeredgewidth=1.2, label=label)
+                    for edge, label in (("white", "training point"),
+                                        ("0.1", "test point (dark edge)"))]
+        self.set_legend(ax, handles, loc="upper left", bbox_to_anchor=(-0.02, -0.13), ncol=4,
+                        handletextpad=0.2, columnspacing=0.9, borderaxespad=0.0, fontsize=9)
+
+        steps = "training step"
+        self.ax_loss.set_title("loss (cross-entropy)", loc="left", y=1.0, fontsize=11)
+        (self.lines["train_loss"],) = self.ax_loss.plot([], [], color="0.15", linewidth=1.8,
+                                                        label="training")
+        (self.lines["test_loss"],) = self.ax_loss.plot([], [], color=PALETTE[3], linewidth=1.8,
+                                                       linestyle=(0, (4, 2)), label="test")
+        self.dynamic(self.lines["train_loss"], self.lines["test_loss"])
+        self.set_legend(self.ax_loss, [self.lines["train_loss"], self.lines["test_loss"]],
+                        loc="upper left", bbox_to_anchor=(1.02, 1.05), borderaxespad=0.0)
+        self.ax_grad.set_title("‖∂L/∂W‖ per layer (log scale)", loc="left", y=1.0, fontsize=11)
+        self.ax_grad.set_yscale("log")
+        self.ax_health.set_ylim(-0.04, 1.04)
+        self.ax_health.set_yticks([0, 0.5, 1])
+        self.health_title = self.ax_health.set_title("", loc="left", y=1.0, fontsize=11)
+        for ax in right:
+            ax.set_xlim(0, 100)
+        self.ax_health.text(0.5, 0.0, steps, ha="center", va="top", fontsize=11,
+                            transform=self._offset(self.ax_health, y=-0.3))
+        for ax in right[:2]:
+            ax.tick_params(labelbottom=False)
+        self.snapshot_text = fig.text(0.07 / width, 1 - 0.08 / height, "", ha="left", va="top",
+                                      fontsize=10, visible=False)
+        if self.show_units:
+            self.ax_units = fig.add_axes(inch(0.7, 0.25, 8.15, 1.0))
+            self.ax_units.set_title("each unit of hidden layer 1 over the same plane (dark: its "
+                                    "lowest output, light: its highest)", loc="left", y=1.02,
+                                    fontsize=10)
+            self.ax_units.xaxis.set_visible(False)
+            self.ax_units.yaxis.set_visible(False)
+            for spine in self.ax_units.spines.values():
+                spine.set_visible(False)
+            self.units_image = self.ax_units.imshow(np.zeros((2, 2)), cmap="cividis", vmin=0.0,
+                                                    vmax=1.0, origin="lower", aspect="equal",
+                                                    interpolation="nearest")
+            self.dynamic(self.units_image)
+
+    def _offset(self, ax, x=0.0, y=0.0):
+        from matplotlib.transforms import offset_copy
+
+        return offset_copy(ax.transAxes, ax.figure, x=x, y=y, units="inches")
+
+    def _make_layer_lines(self):
+        """Per-layer lines for the current depth and activation (after a reset)."""
+        depth, health = self.trainer.settings["depth"], self.trainer.health
+        if self._layers_for == (depth, health):
+            return
+        for line in [v for k, v in self.lines.items() if k.startswith(("grad.", "health."))]:
+            self._dynamic.remove(line)
+            line.remove()
+        self.lines = {k: v for k, v in self.lines.items()
+                      if not k.startswith(("grad.", "health."))}
+        colors = layer_colors(depth)
+        grad_lines = []
+        for i, color in enumerate(colors):
+            label = f"layer {i + 1}" if i < depth else f"layer {i + 1} (output)"
+            style = dict(linestyle=(0, (4, 2))) if i == depth else {}
+            (line,) = self.ax_grad.plot([], [], color=color, linewidth=1.7, label=label, **style)
+            self.lines[f"grad.{i + 1}"] = line
+            grad_lines.append(line)
+            if i < depth:
+                (h,) = self.ax_health.plot([], [], color=color, linewidth=1.7)
+                self.lines[f"health.{i + 1}"] = h
+        self.dynamic(*[v for k, v in self.lines.items() if k.startswith(("grad.", "health."))])
+        shown = grad_lines if depth <= 6 else grad_lines[:3] + grad_lines[-3:]
+        self.set_legend(self.ax_grad, shown, loc="upper left", bbox_to_anchor=(1.02, 1.25),
+                        borderaxespad=0.0, fontsize=9, handlelength=1.6, labelspacing=0.3)
+        self.health_title.set_text(
+            "saturated outputs per layer (|a| in the flat tails)" if health == "saturated"
+            else "dead units per layer (slope 0 on every training point)")
+        self._layers_for = (depth, health)
+        self.invalidate("static")
+
+    # --- drawing ---------------------------------------------------------------------
+    def _redraw(self, changed):
+        with self._lock:
+            self._apply(changed)
+            self._draw_frame()
+
+    def _apply(self, changed):
+        """Send changed controls to the engine (a network change resets it)."""
+        c = self.controls
+        if changed & {"activation", "init"}:
+            self._show_conditional()
+        changes = {k: c[k].value for k in changed
+                   if k in engine.DEFAULTS and k != "activation_params"}
+        act = c["activation"].value
+        if "activation" in changed or any(k.startswith(act + ".") for k in changed):
+            changes["activation"] = act
+            changes["activation_params"] = {
+                k.split(".", 1)[1]: (bool(ctrl.value) if isinstance(ctrl, W.Checkbox)
+                                     else float(ctrl.value))
+                for k, ctrl in self._param_controls.items() if k.split(".")[0] == act}
+        if changes:
+            self.trainer.configure(**changes)
+
+    def _draw_frame(self):
+        t = self.trainer
+        self._make_layer_lines()
+        maps = t.maps(RESOLUTION)
+        prob = maps["probability"]
+        low, high = t.extent
+        self.heatmap.set_data(prob)
+        self.boundary.set_segments(self._contour(prob, low, high))
+        if self.heatmap.get_extent() != [low, high, low, high]:  # a new problem
+            self.heatmap.set_extent((low, high, low, high))
+            self.ax_map.set_xlim(low, high)
+            self.ax_map.set_ylim(low, high)
+            self.invalidate("y")
+        split = t.split
+        for (part, k), points in self.points.items():
+            X, y = (split.X_train, split.y_train) if part == "train" else (split.X_test, split.y_test)
+            points.set_offsets(X[y == k])
+        h = t.history
+        steps = np.asarray(h.step, dtype=float)
+        self.lines["train_loss"].set_data(steps, h.train_loss)
+        self.lines["test_loss"].set_data(steps, h.test_loss)
+        grads = h.as_array("grad_norm")
+        key = t.health
+        health = h.as_array(key)
+        for i in range(grads.shape[1]):
+            self.lines[f"grad.{i + 1}"].set_data(steps, np.where(grads[:, i] > 0, grads[:, i], np.nan))
+            if i < health.shape[1]:
+                self.lines[f"health.{i + 1}"].set_data(steps, health[:, i])
+        self._fit_axes(steps, h, grads)
+        if self.show_units:
+            self._draw_units(maps["units"])
+        self._set_status()
+        self.frames += 1
+
+    def _contour(self, prob, low, high):
+        import contourpy
+
+        axis = np.linspace(low, high, prob.shape[0])
+        if not prob.min() < 0.5 < prob.max():
+            return []
+        return contourpy.contour_generator(axis, axis, prob).lines(0.5)
+
+    def _fit_axes(self, steps, h, grads):
+        last = steps[-1] if steps.size else 0.0
+        xlim = self.ax_loss.get_xlim()
+        if last > xlim[1] or xlim[1] > max(100.0, 5 * last):
+            top = nice_top(last)
+            for ax in (self.ax_loss, self.ax_grad, self.ax_health):
+                ax.set_xlim(0, top)
+            self.invalidate("x")
+        losses = np.concatenate([h.train_loss, h.test_loss])
+        low, high = fit_limits([losses[np.isfinite(losses)], [0.0]], self.ax_loss.get_ylim(),
+                               sticky=True, min_fill=0.4)
+        if (low, high) != self.ax_loss.get_ylim():
+            self.ax_loss.set_ylim(low, high)
+            self.invalidate("y")
+        positive = grads[np.isfinite(grads) & (grads > 0)]
+        if positive.size:
+            current = tuple(np.log10(self.ax_grad.get_ylim()))
+            lo, hi = fit_limits([np.log10(positive)], current, sticky=True, min_fill=0.3)
+            limits = (10.0 ** np.floor(lo), 10.0 ** np.ceil(hi))
+            if limits != self.ax_grad.get_ylim():
+                self.ax_grad.set_ylim(*limits)
+                self.invalidate("y")
+
+    def _draw_units(self, units):
+        """The first hidden layer's units side by side, each scaled to its own range."""
+        width, res = units.shape[0], units.shape[1]
+        low = units.min(axis=(1, 2), keepdims=True)
+        span = units.max(axis=(1, 2), keepdims=True) - low
+        scaled = (units - low) / np.where(span > 0, span, 1.0)
+        gap = np.full((width, res, 4), np.nan)
+        tiles = np.concatenate([scaled, gap], axis=2)
+        mosaic = np.concatenate(list(tiles), axis=1)[:, :-4]
+        self.units_image.set_data(np.ma.masked_invalid(mosaic))
+        self.units_image.set_extent((0, mosaic.shape[1], 0, res))
+        self.ax_units.set_xlim(0, max(mosaic.shape[1], 8 * (res + 4)))
+        self.ax_units.set_ylim(0, res)
+
+    def _set_status(self):
+        self.status.value = self.status_html()
+
+    def status_text(self) -> str:
+        """The status line as plain text: step, losses, test accuracy, per-layer units, diagnosis."""
+        st = self.trainer.state
+        key = self.trainer.health
+        shares = " · ".join("–" if np.isnan(v) else f"{100 * v:.0f} %" for v in st[key])
+        line = (f"step {st['step']} · training loss {st['train_loss']:.3f} · test loss "
+                f"{st['test_loss']:.3f} · test accuracy {st['test_accuracy']:.3f} · {key} per "
+                f"layer: {shares}")
+        return line + (f"\n{st['diagnosis']}" if st["diagnosis"] else "")
+
+    def status_html(self) -> str:
+        import html
+
+        first, _, diagnosis = self.status_text().partition("\n")
+        playing = " (playing)" if self.playing else ""
+        text = f"<span style='font-family:monospace'>{html.escape(first)}{playing}</span>"
+        if diagnosis:
+            text += f"<br><b>Diagnosis:</b> {html.escape(diagnosis)}"
+        return text
+
+    def _encode(self, level: int) -> bytes:
+        # Live frames are JPEG: ~4 ms to encode where a PNG of this figure takes ~13 ms, the
+        # biggest share of a frame. The stored snapshot (and `png()`) stay PNG.
+        if level != FAST_PNG:
+            return super()._encode(level)
+        canvas = self.fig.canvas
+        # Read the RGBA buffer as RGB directly (the alpha byte skipped while unpacking).
+        image = Image.frombuffer("RGB", canvas.get_width_height(), canvas.buffer_rgba(),
+                                 "raw", "RGBX", 0, 1)
+        buf = io.BytesIO()
+        image.save(buf, format="jpeg", quality=JPEG_QUALITY)
+        return buf.getvalue()
+
+    def _show(self, frame: bytes) -> None:
+        self.image.value = frame
+
+    def png(self) -> bytes:
+        """The current frame as PNG bytes."""
+        with self._lock:
+            return super()._encode(STORED_PNG)
+
+    # --- playing ---------------------------------------------------------------------
+    @property
+    def playing(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and not self._stop.is_set()
+
+    def play(self) -> None:
+        """Train continuously in a background thread until Pause (or the pause step)."""
+        if self.playing:
+            return
+        if self._thread is not None:
+            self._thread.join()  # a paused run finishes its chunk first (at most one frame)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(self._stop,),
+                                        name="playground", daemon=True)
+        self._set_buttons(True)
+        self._thread.start()
+
+    def pause(self) -> None:
+        """Stop training after the current chunk (returns at once)."""
+        self._stop.set()
+        self._set_buttons(False)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until playing stops; returns True if it has."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return not (self._thread is not None and self._thread.is_alive())
+
+    def _set_buttons(self, playing: bool):
+        self.buttons["play"].disabled = playing
+        self.buttons["pause"].disabled = not playing
+
+    def _loop(self, stop: threading.Event):
+        # Each frame: train for what is left of FRAME_S after the last frame's drawing (at
+        # least one record's worth of steps), draw, send. Slow drawing (a busy machine) thus
+        # costs training speed, not frames.
+        per_step, draw = 1e-3, FRAME_S / 2
+        try:
+            while not stop.is_set():
+                started, cpu = time.perf_counter(), time.thread_time()
+                with self._lock:
+                    t = self.trainer
+                    limit = self.controls["stop_at"].value or MAX_STEPS
+                    every = t.record_every
+                    budget = max(FRAME_S - draw, MIN_TRAIN_S)
+                    # Chunks of whole records: the frame then shows a recorded state.
+                    chunk = max(every, int(budget / per_step) // every * every)
+                    todo = min(chunk, limit - t.steps)
+                    if todo <= 0 or t.diverged is not None:
+                        break
+                    t.step(todo)
+                    trained, trained_cpu = time.perf_counter() - started, time.thread_time() - cpu
+                    self._draw_frame()
+                    self._render()
+                    drawn, drawn_cpu = time.perf_counter() - started, time.thread_time() - cpu
+                per_step = 0.5 * per_step + 0.5 * trained / todo
+                draw = 0.5 * draw + 0.5 * (drawn - trained)
+                self.timings.append((started, todo, trained, drawn - trained, trained_cpu,
+                                     drawn_cpu - trained_cpu))
+                # Let the main thread take the lock (controls, Pause) and the GIL.
+                time.sleep(max(FRAME_S - (time.perf_counter() - started), 0.002))
+        finally:
+            stop.set()
+            self._set_buttons(False)
+            with self._lock:
+                self._set_status()
+
+    def speed(self) -> dict:
+        """While playing (from `timings`): frames and steps per second, and the kernel's
+        milliseconds per frame (medians; wall and this thread's CPU time) spent training and
+        drawing (drawing includes encoding and handing the frame to the front end)."""
+        rows = list(self.timings)
+        if len(rows) < 2:
+            return {"frames": len(rows)}
+        span = rows[-1][0] - rows[0][0]
+        body = rows[:-1]  # the last frame's interval has not ended yet
+        return {
+            "frames": len(rows),
+            "frames_per_s": len(body) / span,
+            "steps_per_s": sum(r[1] for r in body) / span,
+            "train_ms": 1e3 * float(np.median([r[2] for r in rows])),
+            "draw_ms": 1e3 * float(np.median([r[3] for r in rows])),
+            "train_cpu_ms": 1e3 * float(np.median([r[4] for r in rows])),
+            "draw_cpu_ms": 1e3 * float(np.median([r[5] for r in rows])),
+        }
+
+    # --- code API --------------------------------------------------------------------
+    def run(self, steps: int) -> PlaygroundWidget:
+        """Train `steps` steps now (in this thread) and show the result."""
+        with self._lock:
+            self.trainer.step(steps)
+            self._draw_frame()
+            self._render()
+        return self
+
+    def reset(self) -> PlaygroundWidget:
+        """A fresh network with the same settings (step 0)."""
+        with self._lock:
+            self.trainer.reset()
+            self._draw_frame()
+            self._render()
+        return self
+
+    def update(self, changed=None) -> None:
+        with self._lock:
+            super().update(changed)
+
+    def close(self) -> None:
+        self.pause()
+        self.wait(5.0)
+        super().close()
+
+    def describe(self) -> str:
+        return (f"Playground: {self.trainer.describe()}; trained {self.trainer.steps} steps. "
+                "(Run the notebook to train it live.)")
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        with self._lock:
+            # The stored snapshot carries the status line, which lives outside the figure.
+            self.snapshot_text.set_text(self.status_text().replace("\n", "\nDiagnosis: "))
+            self.snapshot_text.set_visible(True)
+            self.fig.draw_artist(self.snapshot_text)
+            try:
+                bundle = super()._repr_mimebundle_(include, exclude)
+            finally:
+                self.snapshot_text.set_visible(False)
+                self._render()
+        return bundle
+
+
+def playground(dataset="circles", activation="tanh", depth=3, width=8, *, steps=0,
+               units=False, **settings) -> PlaygroundWidget:
+    """Train a small network live on a 2-D problem and watch why an activation works or fails.
+
+    Controls (in `.controls`, set `.value` to drive them from code): the problem, its noise,
+    test share and number of points; the activation (and its hyperparameter), hidden layers,
+    units per layer, initialisation (and σ for "normal"); the optimiser, learning rate, batch
+    size and seed; Play, Pause, Step (+10 steps), Reset and "pause at step". Changing the
+    learning rate or the batch size goes on training; any other control starts a fresh
+    network at step 0 (the same settings always give the same network and the same steps).
+
+    The figure: P(class 1) over the plane with the decision boundary, the training points
+    (white edge) and test points (dark edge); the training and test loss; ‖∂L/∂W‖ of every
+    layer on a log scale (lines that drift apart: vanishing or exploding gradients); the share
+    of dead units (rectifiers) or saturated outputs (sigmoid, tanh) per hidden layer; and with
+    units=True each first-layer unit's output over the plane. The status line above gives the
+    numbers and a diagnosis in words.
+
+    Args:
+        dataset: "circles" (default), "xor", "moons" or "spirals".
+        activation: any elementwise activation name (default "tanh").
+        depth: hidden layers, 1–10 (default 3).
+        width: units per hidden layer, 1–32 (default 8).
+        steps: train this many steps before showing (default 0): the stored notebook then
+            shows a trained state where no kernel runs.
+        units: show the first hidden layer's units (default False).
+        **settings: any other setting of `network.playground.Playground` (noise, points,
+            test_fraction, activation_params, init, init_std, optimizer, lr, batch_size,
+            seed, ...).
+
+    Returns:
+        A PlaygroundWidget: `.trainer` is the engine (`.state`, `.history`, `.step(n)`),
+        `.run(n)` trains n steps and redraws, `.play()` / `.pause()` as the buttons.
+
+    Example:
+        >>> from course_utils import widgets
+        >>> pg = widgets.playground("xor", "relu", depth=2, steps=200)
+        >>> pg.trainer.steps, pg.trainer.state["test_accuracy"] > 0.9
+        (200, True)
+        >>> pg.controls["lr"].value = 0.1        # live: no reset
+        >>> pg.trainer.steps
+        200
+        >>> pg.close()
+    """
+    trainer = engine.Playground(dataset=dataset, activation=activation, depth=depth,
+                                width=width, **settings)
+    if steps:
+        trainer.step(steps)
+    return PlaygroundWidget(trainer, units=units)
