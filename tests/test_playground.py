@@ -252,6 +252,7 @@ def test_diagnosis_rules():
     assert diagnose(base) == ""
     assert diagnose({**base, "dead": np.array([0.375])}) == "38 % of layer 1 is dead"
     assert "exploding" in diagnose({**base, "grad_norm": np.array([1e4, 1.0])})
+    assert "exactly 0" in diagnose({**base, "grad_norm": np.array([0.0, 1.0])})
     assert "saturated" in diagnose({**base, "saturated": np.array([0.6])}, "saturated")
     assert "saturated" not in diagnose({**base, "saturated": np.array([0.6])}, "dead")
     assert "log 2" in diagnose({**base, "step": 400, "train_loss": 0.69})

@@ -147,7 +147,7 @@ def test_play_trains_in_the_background_and_pause_stops_it(pg):
 
 def test_play_stops_exactly_at_the_pause_step_with_the_same_network(pg):
     w = pg("moons", "relu")
-    w.controls["stop_at"].value = 75
+    w.controls["pause_at"].value = 75
     w.play()
     assert w.wait(60.0)
     assert w.trainer.steps == 75

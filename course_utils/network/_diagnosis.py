@@ -57,8 +57,8 @@ def diagnose(state: dict, health: str = "dead") -> str:
     if health == "dead" and dead.size and np.nanmax(dead, initial=0.0) >= DEAD:
         k = int(np.nanargmax(dead))
         if dead[k] == 1.0:
-            problems.append(f"layer {k + 1} is 100 % dead: every input gets the same prediction "
-                            "and the layers below it get no gradient")
+            problems.append(f"layer {k + 1} is 100 % dead: the same prediction everywhere, no "
+                            "gradient below it")
         else:
             problems.append(f"{100 * dead[k]:.0f} % of layer {k + 1} is dead")
     grads = np.asarray(state["grad_norm"], dtype=float)
@@ -66,7 +66,9 @@ def diagnose(state: dict, health: str = "dead") -> str:
             problems and dead.size and np.nanmax(dead, initial=0.0) == 1.0):
         ratio = grads[0] / grads[-1]
         last = f"layer {grads.size}'s (the output layer)"
-        if ratio < VANISHING:
+        if ratio == 0:
+            problems.append("layer 1's gradient is exactly 0: it has stopped learning")
+        elif ratio < VANISHING:
             problems.append(f"layer 1's gradient is {ratio_text(ratio)} of {last}: vanishing")
         elif ratio > EXPLODING:
             problems.append(f"layer 1's gradient is {ratio_text(ratio)} × {last}: exploding")
@@ -77,7 +79,7 @@ def diagnose(state: dict, health: str = "dead") -> str:
                         "(slope near 0)")
     if (state["step"] >= STUCK_AFTER and state["train_loss"] >= STUCK_LOSS
             and len(problems) < 2):
-        problems.append("no progress: the loss is still near log 2 = 0.69, a 50/50 guess")
+        problems.append("no progress: the loss is still ≈ log 2 = 0.69 (a coin toss)")
     if problems:
         return "; ".join(problems[:2])
     if state["train_accuracy"] - state["test_accuracy"] >= 0.1:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import collections
 import io
+import textwrap
 import threading
 import time
 
@@ -82,6 +83,13 @@ def nice_top(value: float) -> float:
     return top
 
 
+def _pause_step(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_STEPS:
+        raise ValueError(f"playground: pause_at must be a step from 0 (never) to {MAX_STEPS}, "
+                         f"got {value!r}")
+    return value
+
+
 def layer_colors(depth: int) -> list:
     """One colour per hidden layer (ordered: first dark, last light), then black for the output."""
     from matplotlib import colormaps
@@ -96,8 +104,9 @@ class PlaygroundWidget(Explorer):
     kind = "PlaygroundWidget"
     figure_note = "Figure: the playground (run the notebook to train it live)"
 
-    def __init__(self, trainer: engine.Playground, units: bool = False):
+    def __init__(self, trainer: engine.Playground, units: bool = False, pause_at: int = 0):
         super().__init__()
+        pause_at = _pause_step(pause_at)
         self.trainer = trainer
         self.show_units = bool(units)
         self._lock = threading.RLock()
@@ -107,13 +116,13 @@ class PlaygroundWidget(Explorer):
         # Per frame while playing: (start time, steps, training s, drawing + sending s, and
         # the same two as this thread's CPU time).
         self.timings = collections.deque(maxlen=10_000)
-        self._make_controls()
+        self._make_controls(pause_at)
         self._make_figure()
         self._layers_for = None  # the (depth, health) the per-layer lines were made for
         self._start()
 
     # --- controls --------------------------------------------------------------------
-    def _make_controls(self):
+    def _make_controls(self, pause_at):
         s = self.trainer.settings
         names = [n for n in activations.available() if activations.get(n).elementwise]
         self.controls = {
@@ -152,7 +161,7 @@ class PlaygroundWidget(Explorer):
             "batch_size": _selection("batch size", BATCH_SIZES, s["batch_size"], "{:d}"),
             "seed": W.BoundedIntText(value=s["seed"], min=0, max=2**32 - 1, description="seed",
                                      style=DESCRIPTION_STYLE, layout=W.Layout(width="150px")),
-            "stop_at": W.BoundedIntText(value=0, min=0, max=MAX_STEPS,
+            "pause_at": W.BoundedIntText(value=pause_at, min=0, max=MAX_STEPS,
                                         description="pause at step (0: never)",
                                         style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
         }
@@ -206,7 +215,7 @@ class PlaygroundWidget(Explorer):
         train_row = W.HBox([W.HTML("<b>training</b>", layout=W.Layout(width="70px")),
                             c["optimizer"], c["lr"], c["batch_size"], c["seed"]], **row)
         buttons = W.HBox([W.HTML("", layout=W.Layout(width="70px")), *self.buttons.values(),
-                          c["stop_at"]], **row)
+                          c["pause_at"]], **row)
         if len(engine.NORMALIZATIONS) < 2:
             c["normalization"].layout.display = "none"
         self._show_conditional()
@@ -528,7 +537,7 @@ class PlaygroundWidget(Explorer):
                 started, cpu = time.perf_counter(), time.thread_time()
                 with self._lock:
                     t = self.trainer
-                    limit = self.controls["stop_at"].value or MAX_STEPS
+                    limit = self.controls["pause_at"].value or MAX_STEPS
                     every = t.record_every
                     budget = max(FRAME_S - draw, MIN_TRAIN_S)
                     # Chunks of whole records: the frame then shows a recorded state.
@@ -605,7 +614,9 @@ class PlaygroundWidget(Explorer):
     def _repr_mimebundle_(self, include=None, exclude=None):
         with self._lock:
             # The stored snapshot carries the status line, which lives outside the figure.
-            self.snapshot_text.set_text(self.status_text().replace("\n", "\nDiagnosis: "))
+            first, _, diagnosis = self.status_text().partition("\n")
+            lines = [first] + textwrap.wrap(f"Diagnosis: {diagnosis}", 150) if diagnosis else [first]
+            self.snapshot_text.set_text("\n".join(lines[:3]))
             self.snapshot_text.set_visible(True)
             self.fig.draw_artist(self.snapshot_text)
             try:
@@ -617,7 +628,7 @@ class PlaygroundWidget(Explorer):
 
 
 def playground(dataset="circles", activation="tanh", depth=3, width=8, *, steps=0,
-               units=False, **settings) -> PlaygroundWidget:
+               pause_at=0, units=False, **settings) -> PlaygroundWidget:
     """Train a small network live on a 2-D problem and watch why an activation works or fails.
 
     Controls (in `.controls`, set `.value` to drive them from code): the problem, its noise,
@@ -641,6 +652,7 @@ def playground(dataset="circles", activation="tanh", depth=3, width=8, *, steps=
         width: units per hidden layer, 1–32 (default 8).
         steps: train this many steps before showing (default 0): the stored notebook then
             shows a trained state where no kernel runs.
+        pause_at: Play pauses at this step (default 0: never; the "pause at step" control).
         units: show the first hidden layer's units (default False).
         **settings: any other setting of `network.playground.Playground` (noise, points,
             test_fraction, activation_params, init, init_std, optimizer, lr, batch_size,
@@ -660,8 +672,9 @@ def playground(dataset="circles", activation="tanh", depth=3, width=8, *, steps=
         200
         >>> pg.close()
     """
+    _pause_step(pause_at)
     trainer = engine.Playground(dataset=dataset, activation=activation, depth=depth,
                                 width=width, **settings)
     if steps:
         trainer.step(steps)
-    return PlaygroundWidget(trainer, units=units)
+    return PlaygroundWidget(trainer, units=units, pause_at=pause_at)
