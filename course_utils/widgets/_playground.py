@@ -19,6 +19,7 @@ snapshot is a PNG. Only the changing artists are redrawn (see `Explorer`).
 from __future__ import annotations
 
 import collections
+import contextlib
 import io
 import textwrap
 import threading
@@ -36,7 +37,6 @@ from ..network import playground as engine
 from ..network.layers import INITIALIZERS
 from ..plotting import DISPLAY_NAMES, PALETTE
 from ._base import FAST_PNG, STORED_PNG, Explorer, fit_limits
-from ._controls import DESCRIPTION_STYLE
 
 FRAME_S = 1 / 12  # the frame period aimed at while playing: training fills what drawing leaves
 MIN_TRAIN_S = 0.01  # but at least this much training per frame
@@ -44,11 +44,14 @@ MAX_STEPS = 100_000  # Play stops here, so a forgotten playground does not train
 STEP_BUTTON = 10  # steps per press of Step
 RESOLUTION = 50  # grid points per side of the boundary map
 MAP_OPACITY = 0.55  # how strongly the probabilities colour the map
+SNAPSHOT_BAND = 0.4  # inches on top of the figure for the stored snapshot's status line
 JPEG_QUALITY = 85  # live frames (lines and text stay crisp enough at 100 dpi)
 
 DATASET_LABELS = {"circles": "circles", "xor": "XOR", "moons": "moons", "spirals": "spirals"}
-OPTIMIZER_LABELS = {"adam": "Adam", "momentum": "SGD + momentum 0.9", "sgd": "SGD"}
-INIT_LABELS = {"auto": "auto (Xavier for σ/tanh, else He)", "xavier_normal": "Xavier normal",
+OPTIMIZER_LABELS = {"adam": "Adam", "momentum": "SGD + momentum", "sgd": "SGD"}
+COLUMN = "262px"  # three columns of controls: data, network, training
+STYLE = {"description_width": "100px"}
+INIT_LABELS = {"auto": "auto (Xavier/He)", "xavier_normal": "Xavier normal",
                "xavier_uniform": "Xavier uniform", "he": "He normal", "he_uniform": "He uniform",
                "normal": "normal(σ)"}
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -58,16 +61,21 @@ CLASS_MARKERS = ("o", "s")
 LAYER_CMAP = "viridis"  # ordered colours, layer 1 dark to the last hidden layer light
 
 
-def _dropdown(description, options, value, width="230px"):
-    return W.Dropdown(options=options, value=value, description=description,
-                      style=DESCRIPTION_STYLE, layout=W.Layout(width=width))
+def _column() -> W.Layout:
+    """Every control has the width of its column (a Layout each: σ's is hidden on its own)."""
+    return W.Layout(width=COLUMN)
+
+
+def _dropdown(description, options, value):
+    return W.Dropdown(options=options, value=value, description=description, style=STYLE,
+                      layout=_column())
 
 
 def _selection(description, options, value, fmt="{:g}"):
     options = sorted(set(options) | {value})
     return W.SelectionSlider(options=[(fmt.format(v), v) for v in options], value=value,
                              description=description, continuous_update=False,
-                             style=DESCRIPTION_STYLE, layout=W.Layout(width="300px"))
+                             style=STYLE, layout=_column())
 
 
 def nice_top(value: float) -> float:
@@ -109,7 +117,8 @@ class PlaygroundWidget(Explorer):
         pause_at = _pause_step(pause_at)
         self.trainer = trainer
         self.show_units = bool(units)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the engine and the figure: one thread at a time
+        self._waiting, self._waiting_lock = 0, threading.Lock()
         self._thread = None
         self._stop = threading.Event()
         self.frames = 0  # frames drawn (for tests and benchmarks)
@@ -127,43 +136,42 @@ class PlaygroundWidget(Explorer):
         names = [n for n in activations.available() if activations.get(n).elementwise]
         self.controls = {
             "dataset": _dropdown("problem", [(DATASET_LABELS.get(k, k), k)
-                                             for k in engine.DATASETS], s["dataset"], "190px"),
+                                             for k in engine.DATASETS], s["dataset"]),
             "noise": W.FloatSlider(value=s["noise"], min=0.0, max=max(0.3, s["noise"]),
                                    step=0.01, description="noise", continuous_update=False,
-                                   style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+                                   style=STYLE, layout=_column()),
             "test_fraction": W.FloatSlider(value=s["test_fraction"], min=0.1, max=0.9, step=0.1,
                                            description="test share", continuous_update=False,
-                                           readout_format=".1f", style=DESCRIPTION_STYLE,
-                                           layout=W.Layout(width="250px")),
+                                           readout_format=".1f", style=STYLE,
+                                           layout=_column()),
             "points": W.IntSlider(value=s["points"], min=50, max=max(1000, s["points"]),
                                   step=50, description="points", continuous_update=False,
-                                  style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+                                  style=STYLE, layout=_column()),
             "activation": _dropdown("activation", [(DISPLAY_NAMES.get(n, n), n) for n in names],
-                                    s["activation"], "200px"),
+                                    s["activation"]),
             "depth": W.IntSlider(value=s["depth"], min=1, max=engine.MAX_DEPTH,
                                  description="hidden layers", continuous_update=False,
-                                 style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+                                 style=STYLE, layout=_column()),
             "width": W.IntSlider(value=s["width"], min=1, max=engine.MAX_WIDTH,
                                  description="units per layer", continuous_update=False,
-                                 style=DESCRIPTION_STYLE, layout=W.Layout(width="270px")),
+                                 style=STYLE, layout=_column()),
             "init": _dropdown("initialisation", [(INIT_LABELS.get(k, k), k)
-                                                 for k in ("auto", *INITIALIZERS)], s["init"],
-                              "330px"),
+                                                 for k in ("auto", *INITIALIZERS)], s["init"]),
             "init_std": W.FloatSlider(value=s["init_std"], min=0.05, max=max(5.0, s["init_std"]),
                                       step=0.05, description="σ", continuous_update=False,
-                                      style=DESCRIPTION_STYLE, layout=W.Layout(width="230px")),
+                                      style=STYLE, layout=_column()),
             "normalization": _dropdown("normalisation", list(engine.NORMALIZATIONS),
-                                       s["normalization"], "200px"),
+                                       s["normalization"]),
             "optimizer": _dropdown("optimiser", [(OPTIMIZER_LABELS.get(k, k), k)
-                                                 for k in engine.OPTIMIZERS], s["optimizer"],
-                                   "240px"),
+                                                 for k in engine.OPTIMIZERS], s["optimizer"]),
             "lr": _selection("learning rate", LEARNING_RATES, s["lr"]),
             "batch_size": _selection("batch size", BATCH_SIZES, s["batch_size"], "{:d}"),
             "seed": W.BoundedIntText(value=s["seed"], min=0, max=2**32 - 1, description="seed",
-                                     style=DESCRIPTION_STYLE, layout=W.Layout(width="150px")),
+                                     style=STYLE, layout=_column()),
             "pause_at": W.BoundedIntText(value=pause_at, min=0, max=MAX_STEPS,
-                                        description="pause at step (0: never)",
-                                        style=DESCRIPTION_STYLE, layout=W.Layout(width="250px")),
+                                         description="pause at step", style=STYLE,
+                                         tooltip="Play stops at this step (0: never)",
+                                         layout=W.Layout(width="200px", margin="0 0 0 12px")),
         }
         # One control per hyperparameter of each activation, shown with that activation.
         self._param_controls = {}
@@ -177,49 +185,52 @@ class PlaygroundWidget(Explorer):
                                          layout=W.Layout(width="auto"))
                 else:
                     low, high, step = PARAM_RANGES.get(param, (0.0, 3.0, 0.05))
-                    control = W.FloatSlider(value=float(np.mean(value)), min=min(low, np.min(value)),
+                    control = W.FloatSlider(value=float(np.mean(value)),
+                                            min=min(low, np.min(value)),
                                             max=max(high, np.max(value)), step=step,
                                             description=param, continuous_update=False,
-                                            style=DESCRIPTION_STYLE,
-                                            layout=W.Layout(width="260px"))
+                                            style=STYLE, layout=_column())
                 self._param_controls[key] = control
                 self.controls[key] = control
         self.buttons = {
             "play": W.Button(description="Play", icon="play", button_style="success",
-                             tooltip="train continuously", layout=W.Layout(width="90px")),
+                             tooltip="train continuously", layout=W.Layout(width="80px")),
             "pause": W.Button(description="Pause", icon="pause", disabled=True,
-                              tooltip="stop training", layout=W.Layout(width="90px")),
+                              tooltip="stop training", layout=W.Layout(width="85px")),
             "step": W.Button(description=f"Step (+{STEP_BUTTON})", icon="step-forward",
                              tooltip=f"train {STEP_BUTTON} steps",
-                             layout=W.Layout(width="120px")),
+                             layout=W.Layout(width="115px")),
             "reset": W.Button(description="Reset", icon="refresh",
                               tooltip="a fresh network (same settings)",
-                              layout=W.Layout(width="90px")),
+                              layout=W.Layout(width="80px")),
         }
         self.buttons["play"].on_click(lambda _: self.play())
         self.buttons["pause"].on_click(lambda _: self.pause())
         self.buttons["step"].on_click(lambda _: self.run(STEP_BUTTON))
         self.buttons["reset"].on_click(lambda _: self.reset())
-        self.status = W.HTML(layout=W.Layout(min_height="2.6em"))
+        self.status = W.HTML(layout=W.Layout(min_height="2.8em", margin="4px 0 0 0"))
         self.image = W.Image(format="jpeg", layout=W.Layout(max_width="100%", height="auto"))
 
     def _layout(self) -> W.Widget:
         c = self.controls
-        self._params_box = W.HBox([])
-        row = dict(layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        data_row = W.HBox([W.HTML("<b>data</b>", layout=W.Layout(width="70px")),
-                           c["dataset"], c["noise"], c["test_fraction"], c["points"]], **row)
-        net_row = W.HBox([W.HTML("<b>network</b>", layout=W.Layout(width="70px")),
-                          c["activation"], self._params_box, c["depth"], c["width"], c["init"],
-                          c["init_std"], c["normalization"]], **row)
-        train_row = W.HBox([W.HTML("<b>training</b>", layout=W.Layout(width="70px")),
-                            c["optimizer"], c["lr"], c["batch_size"], c["seed"]], **row)
-        buttons = W.HBox([W.HTML("", layout=W.Layout(width="70px")), *self.buttons.values(),
-                          c["pause_at"]], **row)
+        self._params_box = W.VBox([])
+
+        def column(title, *children):
+            return W.VBox([W.HTML(f"<b>{title}</b>"), *children],
+                          layout=W.Layout(width=COLUMN, margin="0 8px 0 0"))
+
+        columns = W.HBox([
+            column("data", c["dataset"], c["noise"], c["test_fraction"], c["points"]),
+            column("network", c["activation"], self._params_box, c["depth"], c["width"],
+                   c["init"], c["init_std"], c["normalization"]),
+            column("training", c["optimizer"], c["lr"], c["batch_size"], c["seed"]),
+        ], layout=W.Layout(flex_flow="row wrap"))
+        buttons = W.HBox([*self.buttons.values(), c["pause_at"]],
+                         layout=W.Layout(flex_flow="row wrap", align_items="center"))
         if len(engine.NORMALIZATIONS) < 2:
             c["normalization"].layout.display = "none"
         self._show_conditional()
-        return W.VBox([data_row, net_row, train_row, buttons, self.status, self.image])
+        return W.VBox([columns, buttons, self.status, self.image])
 
     def _show_conditional(self):
         """Show the hyperparameters of the chosen activation, and σ for init="normal"."""
@@ -351,7 +362,7 @@ class PlaygroundWidget(Explorer):
 
     # --- drawing ---------------------------------------------------------------------
     def _redraw(self, changed):
-        with self._lock:
+        with self._claim():
             self._apply(changed)
             self._draw_frame()
 
@@ -469,7 +480,8 @@ class PlaygroundWidget(Explorer):
 
         first, _, diagnosis = self.status_text().partition("\n")
         playing = " (playing)" if self.playing else ""
-        text = f"<span style='font-family:monospace'>{html.escape(first)}{playing}</span>"
+        text = (f"<span style='font-variant-numeric: tabular-nums'>{html.escape(first)}"
+                f"{playing}</span>")
         if diagnosis:
             text += f"<br><b>Diagnosis:</b> {html.escape(diagnosis)}"
         return text
@@ -481,8 +493,10 @@ class PlaygroundWidget(Explorer):
             return super()._encode(level)
         canvas = self.fig.canvas
         # Read the RGBA buffer as RGB directly (the alpha byte skipped while unpacking).
-        image = Image.frombuffer("RGB", canvas.get_width_height(), canvas.buffer_rgba(),
-                                 "raw", "RGBX", 0, 1)
+        width, height = canvas.get_width_height()
+        image = Image.frombuffer("RGB", (width, height), canvas.buffer_rgba(), "raw", "RGBX", 0, 1)
+        # Without the band on top that only the stored snapshot uses (for its status line).
+        image = image.crop((0, int(SNAPSHOT_BAND * self.fig.dpi), width, height))
         buf = io.BytesIO()
         image.save(buf, format="jpeg", quality=JPEG_QUALITY)
         return buf.getvalue()
@@ -492,8 +506,23 @@ class PlaygroundWidget(Explorer):
 
     def png(self) -> bytes:
         """The current frame as PNG bytes."""
-        with self._lock:
+        with self._claim():
             return super()._encode(STORED_PNG)
+
+    @contextlib.contextmanager
+    def _claim(self):
+        """The lock, for the main thread: a playing thread lets it in at its next frame."""
+        with self._waiting_lock:
+            self._waiting += 1
+        try:
+            self._lock.acquire()
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     # --- playing ---------------------------------------------------------------------
     @property
@@ -554,8 +583,10 @@ class PlaygroundWidget(Explorer):
                 draw = 0.5 * draw + 0.5 * (drawn - trained)
                 self.timings.append((started, todo, trained, drawn - trained, trained_cpu,
                                      drawn_cpu - trained_cpu))
-                # Let the main thread take the lock (controls, Pause) and the GIL.
-                time.sleep(max(FRAME_S - (time.perf_counter() - started), 0.002))
+                left = FRAME_S - (time.perf_counter() - started)
+                # Behind schedule, go on at once (a sleep on a busy machine oversleeps), unless
+                # the main thread waits for the lock (a control, a button): then let it in.
+                time.sleep(left if left > 0 else 0.002 if self._waiting else 0)
         finally:
             stop.set()
             self._set_buttons(False)
@@ -584,7 +615,7 @@ class PlaygroundWidget(Explorer):
     # --- code API --------------------------------------------------------------------
     def run(self, steps: int) -> PlaygroundWidget:
         """Train `steps` steps now (in this thread) and show the result."""
-        with self._lock:
+        with self._claim():
             self.trainer.step(steps)
             self._draw_frame()
             self._render()
@@ -592,14 +623,14 @@ class PlaygroundWidget(Explorer):
 
     def reset(self) -> PlaygroundWidget:
         """A fresh network with the same settings (step 0)."""
-        with self._lock:
+        with self._claim():
             self.trainer.reset()
             self._draw_frame()
             self._render()
         return self
 
     def update(self, changed=None) -> None:
-        with self._lock:
+        with self._claim():
             super().update(changed)
 
     def close(self) -> None:
@@ -612,7 +643,7 @@ class PlaygroundWidget(Explorer):
                 "(Run the notebook to train it live.)")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        with self._lock:
+        with self._claim():
             # The stored snapshot carries the status line, which lives outside the figure.
             first, _, diagnosis = self.status_text().partition("\n")
             lines = [first] + textwrap.wrap(f"Diagnosis: {diagnosis}", 150) if diagnosis else [first]
