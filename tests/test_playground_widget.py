@@ -1,6 +1,7 @@
 """widgets.playground without a browser: controls drive the engine (resets only where the network
 changes), Play/Pause run and stop a thread, the figure follows the network, the stored output is a
-PNG snapshot with deterministic text. (tests/browser/test_playground.py drives it in JupyterLab.)"""
+PNG snapshot with deterministic text. (tests/browser/test_playground_in_jupyterlab.py drives it
+in JupyterLab.)"""
 
 from __future__ import annotations
 
@@ -67,16 +68,20 @@ def test_learning_rate_and_batch_size_controls_do_not_reset(pg):
     assert w.frames == frames + 2  # each change redrew
 
 
-@pytest.mark.parametrize("key, value", [
+NETWORK_CONTROLS = [
     ("dataset", "xor"), ("noise", 0.2), ("test_fraction", 0.3), ("points", 200),
     ("activation", "relu"), ("depth", 5), ("width", 4), ("init", "normal"), ("init_std", 2.0),
     ("optimizer", "sgd"), ("seed", 7),
-])
-def test_network_controls_reset_to_step_zero(pg, key, value):
-    w = pg(steps=30)
-    w.controls[key].value = value
-    assert w.trainer.steps == 0
-    assert w.trainer.settings[key] == value
+]
+
+
+def test_network_controls_reset_to_step_zero(pg):
+    w = pg()
+    for key, value in NETWORK_CONTROLS:  # one widget, each control in turn
+        w.run(30)
+        w.controls[key].value = value
+        assert w.trainer.steps == 0, key
+        assert w.trainer.settings[key] == value
 
 
 def test_depth_changes_the_per_layer_lines(pg):

@@ -250,7 +250,7 @@ class Playground:
         saturated (as in `PlaygroundHistory`), diverged, and a one-line `diagnosis`."""
         if self._state is None:
             self._state = self._measure()
-        return dict(self._state)
+        return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in self._state.items()}
 
     def _measure(self) -> dict:
         split, model, loss = self.split, self.model, self._loss
