@@ -15,9 +15,8 @@ import numpy as np
 
 from .. import activations
 from . import _messages as msg
-from ._answers import ChoiceExercise, CustomExercise
+from ._answers import ChoiceExercise, CustomExercise, _answer_of
 from ._exercise import Verdict
-from ._run import call
 
 BUDGET_S = 120.0  # the student's function may train networks itself (the solutions do)
 
@@ -59,22 +58,7 @@ def dead_shares() -> tuple:
 
 def _answer(exercise, answer):
     """(value, None) or (None, Verdict): the student's answer, from their function if given."""
-    if not callable(answer):
-        return answer, None
-    result = call(answer, (), {}, budget=BUDGET_S)
-    if result.timed_out:
-        return None, Verdict("failed", msg.failed(
-            exercise.title, f"did not finish within {BUDGET_S:g} s",
-            hint=msg.DEFAULT_HINTS["timeout"]))
-    if result.error is not None:
-        if isinstance(result.error, NotImplementedError) and result.error_in_student_code:
-            return None, Verdict("not_started", msg.not_started(exercise.title, "answered"))
-        lines = [msg.labelled("error", msg.error_summary(result.error))]
-        if result.error_line:
-            lines.append(msg.labelled("where", result.error_line))
-        return None, Verdict("failed", msg.failed(exercise.title, "raised an error", lines,
-                                                  msg.error_hint(result.error)))
-    return result.value, None
+    return _answer_of(exercise, answer, budget=BUDGET_S)
 
 
 def _numbers(value):
