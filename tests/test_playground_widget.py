@@ -47,7 +47,7 @@ def test_defaults_work_and_show_a_frame(pg):
     assert (s["dataset"], s["activation"], s["depth"], s["width"]) == ("circles", "tanh", 3, 8)
     assert 200 <= s["points"] <= 500
     assert bytes(w.image.value).startswith(JPEG_MAGIC) and w.png().startswith(PNG_MAGIC)
-    assert "step 0 ·" in w.status.value and not w.playing
+    assert "step 0 ·" in w.status_line.value and not w.playing
 
 
 def test_steps_trains_before_showing_and_matches_the_engine(pg):
@@ -63,6 +63,7 @@ def test_learning_rate_and_batch_size_controls_do_not_reset(pg):
     w.controls["lr"].value = 0.1
     w.controls["batch_size"].value = 20
     assert w.trainer.steps == 30
+    assert "step 30 ·" in w.status_line.value and w.status_line.layout.display != "none"
     assert w.trainer.settings["lr"] == 0.1 and w.trainer.optimizer.lr == 0.1
     assert w.trainer.settings["batch_size"] == 20
     assert w.frames == frames + 2  # each change redrew
@@ -181,7 +182,7 @@ def test_play_stops_when_the_numbers_overflow(pg):
     w.play()
     assert w.wait(30.0)
     assert w.trainer.diverged is not None
-    assert "overflowed" in w.status.value
+    assert "overflowed" in w.status_line.value
 
 
 def test_stored_output_is_a_png_snapshot_with_deterministic_text(pg):

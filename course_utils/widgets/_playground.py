@@ -177,7 +177,8 @@ class PlaygroundWidget(PlaygroundView):
         self.buttons["pause"].on_click(lambda _: self.pause())
         self.buttons["step"].on_click(lambda _: self.run(STEP_BUTTON))
         self.buttons["reset"].on_click(lambda _: self.reset())
-        self.status = W.HTML(layout=W.Layout(min_height="2.8em", margin="4px 0 0 0"))
+        # The status line (Explorer's own `status` shows redraw errors, and hides when fine).
+        self.status_line = W.HTML(layout=W.Layout(min_height="2.8em", margin="4px 0 0 0"))
         self.image = W.Image(format="jpeg", layout=W.Layout(max_width="100%", height="auto"))
 
     def _layout(self) -> W.Widget:
@@ -199,7 +200,7 @@ class PlaygroundWidget(PlaygroundView):
         if len(engine.NORMALIZATIONS) < 2:
             c["normalization"].layout.display = "none"
         self._show_conditional()
-        return W.VBox([columns, buttons, self.status, self.image])
+        return W.VBox([columns, buttons, self.status_line, self.status, self.image])
 
     def _show_conditional(self):
         """Show the hyperparameters of the chosen activation, and σ for init="normal"."""
@@ -234,7 +235,7 @@ class PlaygroundWidget(PlaygroundView):
             self.trainer.configure(**changes)
 
     def _set_status(self):
-        self.status.value = self.status_html()
+        self.status_line.value = self.status_html()
 
     def status_html(self) -> str:
         """The status line for the page: numbers on one line, the diagnosis below."""

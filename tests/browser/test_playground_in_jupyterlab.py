@@ -27,7 +27,10 @@ def playground_path():
 
 
 def step_of(output) -> int:
-    text = output.locator(".widget-html-content", has_text=re.compile(r"^step \d+")).first.text_content()
+    """The step in the status line, which must be on screen."""
+    line = output.locator(".widget-html-content", has_text=re.compile(r"^step \d+")).first
+    assert line.is_visible(), "the status line is not shown"
+    text = line.text_content()
     match = re.search(r"step (\d+)", text)
     assert match, f"no step count in the status line: {text!r}"
     return int(match.group(1))
