@@ -1,9 +1,10 @@
-"""Seeded datasets: four 2-D toy problems and scikit-learn's bundled handwritten digits.
+"""Seeded datasets: five 2-D toy problems and scikit-learn's bundled handwritten digits.
 
 Nothing is downloaded: the toy sets are generated here and the digits (8×8 images, 1797
 samples, 10 classes) ship inside scikit-learn. The same seed always gives the same numbers.
 
     make_xor, make_moons, make_spirals, make_circles   → (X, y): X (n, 2) float64, y (n,) int64
+    make_two_spirals                                   the same, two interleaved spirals (lesson 12)
     train_test_split(X, y)                             → Split(X_train, X_test, y_train, y_test)
     Standardizer, standardize(split)                   zero mean, unit variance from the training rows
     load_digits()                                      → Split, standardised by default
@@ -196,6 +197,51 @@ def make_circles(n=200, noise=0.05, factor=0.5, seed=0):
     X += noise * rng.standard_normal(X.shape)
     y = np.repeat(np.array([0, 1], dtype=np.int64), [n0, n1])
     return _shuffled(X, y, rng)
+
+
+def make_two_spirals(n=200, noise=0.05, turns=1.25, seed=0):
+    r"""Two interleaved spirals, one per class, the second turned by half a circle.
+
+    Formula:
+        t ∈ (0, 1) evenly spaced,  θ = 2π·turns·t + π·k,  x = (t sin θ, t cos θ) + noise·N(0, I)
+        for class k ∈ {0, 1}
+
+    The classic hard problem for small networks (Lang & Witbrock's "two spirals"; TensorFlow
+    Playground's spiral): both arms wind around the same centre, so the boundary between them
+    winds too. Unlike `make_spirals`, whose arms follow one another around the circle.
+
+    Args:
+        n: number of points, ≥ 2 (default 200); class 0 gets the extra one when n is odd.
+        noise: standard deviation of the added Gaussian noise, ≥ 0 (default 0.05).
+        turns: how many times each arm winds around the centre, > 0 (default 1.25).
+        seed: int seed (default 0).
+
+    Returns:
+        (X, y): X float64 (n, 2), y int64 (n,) in {0, 1}, rows shuffled.
+
+    Example:
+        >>> import numpy as np
+        >>> from course_utils.data import make_two_spirals
+        >>> X, y = make_two_spirals(100, noise=0.0, seed=0)
+        >>> X.shape, int(y.sum()), bool(np.hypot(X[:, 0], X[:, 1]).max() < 1)
+        ((100, 2), 50, True)
+
+    Reference:
+        Lang & Witbrock (1988), "Learning to tell two spirals apart", Proceedings of the 1988
+        Connectionist Models Summer School.
+    """
+    n = integer(n, "make_two_spirals", "n", at_least=2)
+    noise = real(noise, "make_two_spirals", "noise", at_least=0)
+    turns = real(turns, "make_two_spirals", "turns", above=0)
+    rng = np.random.default_rng(seed)
+    Xs, ys = [], []
+    for k, m in enumerate(_counts(n, 2)):
+        t = (np.arange(m) + 0.5) / m
+        theta = 2.0 * np.pi * float(turns) * t + np.pi * k
+        Xs.append(np.column_stack([t * np.sin(theta), t * np.cos(theta)]))
+        ys.append(np.full(m, k, dtype=np.int64))
+    X = np.concatenate(Xs) + noise * rng.standard_normal((n, 2))
+    return _shuffled(X, np.concatenate(ys), rng)
 
 
 # --- splitting and scaling ----------------------------------------------------------------

@@ -12,6 +12,7 @@ GENERATORS = {
     "make_moons": data.make_moons,
     "make_spirals": data.make_spirals,
     "make_circles": data.make_circles,
+    "make_two_spirals": data.make_two_spirals,
 }
 
 
@@ -104,6 +105,21 @@ def test_other_bad_arguments():
         data.make_spirals(2, classes=3)
     with pytest.raises(ValueError, match=r"factor must be a number with 0 < factor < 1, got 1.5"):
         data.make_circles(10, factor=1.5)
+
+
+def test_two_spirals_are_one_arm_and_the_same_arm_turned_by_half_a_circle():
+    X, y = data.make_two_spirals(200, noise=0.0, turns=1.5, seed=0)
+    arm0, arm1 = X[y == 0], X[y == 1]
+    radius = lambda a: np.hypot(a[:, 0], a[:, 1])  # noqa: E731
+    order0, order1 = np.argsort(radius(arm0)), np.argsort(radius(arm1))
+    np.testing.assert_allclose(arm1[order1], -arm0[order0], atol=1e-12)  # rotated by π
+    # Along an arm the angle grows by 2π per unit of radius times `turns`.
+    theta = np.unwrap(np.arctan2(arm0[order0, 0], arm0[order0, 1]))
+    np.testing.assert_allclose(np.diff(theta) / np.diff(radius(arm0)[order0]), 2 * np.pi * 1.5)
+    with pytest.raises(ValueError, match=r"turns must be a positive number, got 0"):
+        data.make_two_spirals(10, turns=0)
+    with pytest.raises(ValueError, match=r"n must be an integer ≥ 2, got 1"):
+        data.make_two_spirals(1)
 
 
 # --- splitting and scaling ------------------------------------------------------------

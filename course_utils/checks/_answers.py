@@ -15,13 +15,13 @@ from ._exercise import Exercise, Verdict
 from ._run import call
 
 
-def _answer_of(exercise, answer):
+def _answer_of(exercise, answer, budget=5.0):
     """(value, verdict): the student's answer, or a Verdict saying why there is none."""
     if not callable(answer):
         return answer, None
-    result = call(answer, (), {}, budget=5.0)
+    result = call(answer, (), {}, budget=budget)
     if result.timed_out:
-        return None, Verdict("failed", msg.failed(exercise.title, "did not finish within 5 s",
+        return None, Verdict("failed", msg.failed(exercise.title, f"did not finish within {budget:g} s",
                                                   hint=msg.DEFAULT_HINTS["timeout"]))
     if result.error is not None:
         if isinstance(result.error, NotImplementedError) and result.error_in_student_code:

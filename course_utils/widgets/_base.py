@@ -256,7 +256,10 @@ class Explorer:
         for artist in self._dynamic:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        png = self._encode(FAST_PNG)
+        self._show(self._encode(FAST_PNG))
+
+    def _show(self, png: bytes) -> None:
+        """Put a new frame on screen (here: as the Output's only display_data)."""
         self.output.outputs = ({
             "output_type": "display_data",
             "data": {"image/png": base64.b64encode(png).decode("ascii"),
