@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from check_helpers import assert_failed, verdict
 
-from course_utils import activations, checks
+from course_utils import activations, checks, gradcheck
 from course_utils.checks import _catalogue
 from course_utils.checks._answers import ChoiceExercise, ValueExercise
 from course_utils.checks._exercise import FunctionExercise
@@ -30,7 +30,7 @@ def solution_functions():
     """Every implement-exercise solution from solutions/*.ipynb, exec'd in notebook order."""
     found = []
     for path in sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
-        ns = {"np": np, "math": math, "activations": activations, "MLP": MLP,
+        ns = {"np": np, "math": math, "activations": activations, "gradcheck": gradcheck, "MLP": MLP,
               "SoftmaxCrossEntropy": SoftmaxCrossEntropy}
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
@@ -52,10 +52,21 @@ def test_the_solutions_pass_their_checks(exercise_id, fn):
     assert v.message.startswith("✓") and "passed" in v.message
 
 
-@pytest.mark.parametrize("exercise", [ex for ex in _catalogue.exercises()
-                                      if isinstance(ex, FunctionExercise)], ids=lambda ex: ex.id)
-def test_every_reference_passes_its_own_check(exercise):
-    assert verdict(exercise.id, exercise.reference).passed
+FUNCTION_EXERCISES = [ex for ex in _catalogue.exercises() if isinstance(ex, FunctionExercise)]
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
+def test_every_reference_passes_its_own_probes(exercise, monkeypatch):
+    monkeypatch.setattr(exercise, "own", [])  # the reference IS the course's implementation
+    v = verdict(exercise.id, exercise.reference)
+    assert v.passed and "Note:" not in v.message, v.message
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
+def test_handing_back_the_course_implementation_fails(exercise):
+    """"Implement" means implement: the reference itself (the course's code) scores nothing."""
+    message = assert_failed(exercise.id, exercise.reference, "uses", "implement it yourself")
+    assert "course's own" in message or "checker's reference" in message
 
 
 def _variant_cases():
@@ -360,3 +371,108 @@ def test_every_exercise_in_the_notebooks_is_in_the_catalogue_exactly_once():
     assert len(used) == len(set(used))
     assert set(used) <= set(checks.available())
     assert len(used) >= 35
+
+
+# --- "implement" means implement ------------------------------------------------------------
+def softmax_from_the_course(x, axis=-1):
+    return activations.softmax(x, axis=axis)
+
+
+def softmax_from_scipy(x, axis=-1):
+    from scipy import special
+
+    return special.softmax(x, axis=axis)
+
+
+def tanh_via_numpy(x):
+    return np.tanh(x)
+
+
+def relu_from_the_checker(x):
+    return checks.reference("relu")(x)
+
+
+@pytest.mark.parametrize("exercise_id, fn, words", [
+    ("softmax", softmax_from_the_course, ["uses the course's own softmax (activations.softmax)"]),
+    ("softmax", softmax_from_scipy, ["uses SciPy's softmax"]),
+    ("tanh_from_sigmoid", tanh_via_numpy, ["uses np.tanh"]),
+    ("relu", relu_from_the_checker, ["uses the course's own relu"]),
+], ids=lambda v: getattr(v, "__name__", None) if callable(v) else None)
+def test_calling_the_course_implementation_is_named(exercise_id, fn, words):
+    assert_failed(exercise_id, fn, *words)
+
+
+def test_the_forbidden_name_is_restored_after_the_check():
+    before = np.tanh
+    checks.run("tanh_from_sigmoid", tanh_via_numpy)
+    assert np.tanh is before
+    assert verdict("tanh_from_sigmoid", lambda x: 2 * activations.sigmoid(2 * np.asarray(x)) - 1).passed
+
+
+# --- fair checks: only what the task states ----------------------------------------------------
+def softmax_textbook_float64(x, axis=-1):
+    x = np.asarray(x, dtype=float)
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def test_a_textbook_float64_softmax_passes_with_a_note():
+    v = verdict("softmax", softmax_textbook_float64)
+    assert v.passed, v.message
+    assert "Note: a float32 input came back as float64" in v.message
+
+
+def test_keeping_float32_fails_only_where_the_task_asks_for_it():
+    assert "dtype float64 for a float32 input" in assert_failed("relu_derivative", relu_derivative_float64)
+
+
+def sigmoid_derivative_textbook(x):
+    s = activations.sigmoid(x)
+    return s * (1 - s)
+
+
+def test_the_textbook_sigmoid_derivative_fails_in_the_right_tail():
+    assert_failed("sigmoid_derivative", sigmoid_derivative_textbook, "right tail", "σ(−x)", "36.7")
+
+
+def elu_loop(x, alpha=1.0):
+    return np.array([v if v > 0 else alpha * np.expm1(v) for v in np.ravel(x)]).reshape(np.shape(x))
+
+
+def test_a_slow_loop_costs_nothing_where_speed_is_not_asked_for():
+    v = verdict("elu", elu_loop)
+    assert v.passed, v.message
+    assert "Note: it is correct but far slower than NumPy" in v.message
+    assert not verdict("sigmoid", sigmoid_loop).passed  # the sigmoid task asks for speed
+
+
+# --- each exercise on its own --------------------------------------------------------------------
+def test_a_later_exercise_is_checked_with_the_reference_for_an_unfinished_earlier_one():
+    ns = {"np": np}
+    exec("def softmax(x, axis=-1):\n    raise NotImplementedError()\n"
+         "def softmax_jacobian(x):\n    s = softmax(x)\n    return np.diag(s) - np.outer(s, s)\n", ns)
+    stub = ns["softmax"]
+    v = verdict("softmax_jacobian", ns["softmax_jacobian"])
+    assert v.passed, v.message
+    assert "used the course's softmax(x, axis) in place of yours" in v.message
+    assert "not implemented yet" in v.message
+    assert ns["softmax"] is stub  # the student's own function is back
+
+
+def test_a_buggy_earlier_exercise_is_named_not_blamed_on_the_later_one():
+    ns = {"np": np}
+    exec("def softmax(x, axis=-1):\n    e = np.exp(np.asarray(x))\n    return e / e.sum(axis=axis, keepdims=True)\n"
+         "def softmax_vjp(x, g):\n    s = softmax(x)\n    g = np.asarray(g)\n"
+         "    return s * (g - np.sum(g * s, axis=-1, keepdims=True))\n", ns)
+    v = verdict("softmax_vjp", ns["softmax_vjp"])
+    assert v.passed, v.message
+    assert "does not pass its own check" in v.message and "overflow" not in v.message
+
+
+def test_no_note_when_the_earlier_exercise_is_fine_or_not_called():
+    ns = {"np": np}
+    exec("def softmax(x, axis=-1):\n    x = np.asarray(x)\n    e = np.exp(x - x.max(axis=axis, keepdims=True))\n"
+         "    return e / e.sum(axis=axis, keepdims=True)\n"
+         "def softmax_jacobian(x):\n    s = softmax(x)\n    return np.diag(s) - np.outer(s, s)\n", ns)
+    v = verdict("softmax_jacobian", ns["softmax_jacobian"])
+    assert v.passed and "Note" not in v.message, v.message

@@ -17,10 +17,21 @@ and Python lists, compares with the course's reference implementation and prints
 It never raises because of your code, shows no traceback (only the error, its message and your
 line), and stops a function that runs too long. It returns True or False.
 
-    passed(id)                 the last result of `check(id, ...)` (for nbgrader's hidden tests)
+Each exercise is judged on its own: the earlier exercises a function builds on (softmax inside
+softmax_vjp) are replaced by the course's references while it is checked, and a note names the
+earlier exercise when yours is where the problem is. An "implement" exercise fails when the
+function calls the course's own implementation of what it should implement.
+
     yours_or_reference(id, fn) fn if it passes its check, else the reference (later cells use it)
     reference(id)              the reference implementation of a function exercise
     available()                the exercise ids, in course order
+    passed(id)                 the last result of `check(id, ...)` in this session (information
+                               only: marks never depend on it, see `grading`)
+
+Grading (nbgrader) does not trust anything in the student's kernel: the hidden test of a check
+cell runs `course_utils.checks.grading` afresh, which judges the answer with a fresh copy of
+this package. How to write a graded exercise (catalogue entry, notebook cells, hidden test) is
+in `grading`'s docstring and in INSTRUCTORS.md.
 
 Example:
     >>> import numpy as np
@@ -45,10 +56,11 @@ from . import _messages as msg
 from ._catalogue import exercise as _get_exercise
 from ._catalogue import exercise_ids as _exercise_ids
 from ._exercise import Verdict
+from ._isolation import Replaced
 
 __all__ = ["check", "passed", "yours_or_reference", "reference", "available", "run"]
 
-_RESULTS: dict = {}  # exercise id -> (passed, the answer checked)
+_RESULTS: dict = {}  # exercise id -> (passed, the answer checked); information, not grades
 
 
 def available() -> list[str]:
@@ -56,8 +68,11 @@ def available() -> list[str]:
     return _exercise_ids()
 
 
-def run(exercise_id: str, answer) -> Verdict:
-    """Judge `answer` without printing: a Verdict with `.status`, `.message` and `.passed`."""
+def run(exercise_id: str, answer, *, grading: bool = False) -> Verdict:
+    """Judge `answer` without printing: a Verdict with `.status`, `.message` and `.passed`.
+
+    grading=True (the grader) skips what only advises: the notes about earlier exercises.
+    """
     try:
         ex = _get_exercise(exercise_id)
     except KeyError:
@@ -65,7 +80,11 @@ def run(exercise_id: str, answer) -> Verdict:
         suggestion = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         return Verdict("failed", f"{msg.FAIL} unknown exercise {exercise_id!r}.{suggestion}")
     try:
-        verdict = ex.run(answer)
+        references = {dep: _get_exercise(dep).reference for dep in ex.builds_on}
+        with Replaced(answer, references) as replaced:
+            verdict = ex.run(answer)
+        if not grading and verdict.status != "not_started":
+            verdict = verdict.with_notes(_earlier_exercise_notes(ex, replaced))
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # noqa: BLE001 - a bug in the checker must not look like the student's
@@ -74,6 +93,27 @@ def run(exercise_id: str, answer) -> Verdict:
             hint="This is a bug in course_utils.checks, not in your code: please report it."))
     _RESULTS[exercise_id] = (verdict.passed, answer)
     return verdict
+
+
+def _earlier_exercise_notes(ex, replaced) -> list:
+    """Name the earlier exercise the function called when the student's own version fails."""
+    notes = []
+    for name in replaced.called():
+        earlier = _get_exercise(name)
+        if name not in replaced.originals:
+            notes.append(f"{earlier.title} is not defined in your notebook; this check used the "
+                         f"course's. Run the cell of that exercise.")
+            continue
+        own = replaced.originals[name]
+        last = _RESULTS.get(name)
+        status = ("passed" if last[0] else "failed") if last is not None and last[1] is own \
+            else run(name, own).status
+        if status != "passed":
+            state = "is not implemented yet" if status == "not_started" else "does not pass its own check yet"
+            notes.append(f"this check used the course's {earlier.title} in place of yours, which "
+                         f"{state}: the problem is in that earlier exercise. Finish it there, or "
+                         f"this function gives wrong results with it.")
+    return notes
 
 
 def check(exercise_id: str, answer) -> bool:
@@ -93,7 +133,10 @@ def check(exercise_id: str, answer) -> bool:
 
 
 def passed(exercise_id: str) -> bool:
-    """Whether the last `check(exercise_id, ...)` in this session passed (False if never run)."""
+    """Whether the last `check(exercise_id, ...)` in this session passed (False if never run).
+
+    Information for later cells only: grading never reads it (student code could set it).
+    """
     return bool(_RESULTS.get(exercise_id, (False, None))[0])
 
 

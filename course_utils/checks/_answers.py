@@ -37,6 +37,8 @@ def _answer_of(exercise, answer):
 class ChoiceExercise(Exercise):
     """Pick the letter of the best statement; every wrong letter has its own explanation."""
 
+    answer_suffix = "_choice"
+
     def __init__(self, id, title, lesson, question, options, answer):
         super().__init__(id, title, lesson)
         if answer not in options:
@@ -106,8 +108,8 @@ class ValueExercise(Exercise):
 class CustomExercise(Exercise):
     """An exercise judged by its own function `judge(exercise, answer) -> Verdict`."""
 
-    def __init__(self, id, title, lesson, judge, reference=None):
-        super().__init__(id, title, lesson)
+    def __init__(self, id, title, lesson, judge, reference=None, *, builds_on=(), own=()):
+        super().__init__(id, title, lesson, builds_on=builds_on, own=own)
         self.judge = judge
         self.reference = reference
 
