@@ -476,3 +476,14 @@ def test_no_note_when_the_earlier_exercise_is_fine_or_not_called():
          "def softmax_jacobian(x):\n    s = softmax(x)\n    return np.diag(s) - np.outer(s, s)\n", ns)
     v = verdict("softmax_jacobian", ns["softmax_jacobian"])
     assert v.passed and "Note" not in v.message, v.message
+
+
+def test_yours_or_reference_runs_a_passing_function_with_references_for_unfinished_helpers(capsys):
+    ns = {"np": np}
+    exec("def softmax(x, axis=-1):\n    raise NotImplementedError()\n"
+         "def softmax_jacobian(x):\n    s = softmax(x)\n    return np.diag(s) - np.outer(s, s)\n", ns)
+    jac = checks.yours_or_reference("softmax_jacobian", ns["softmax_jacobian"])
+    assert "using your softmax_jacobian(x) below with the course's softmax(x, axis)" in capsys.readouterr().out
+    assert np.allclose(jac(np.zeros(2)), [[0.25, -0.25], [-0.25, 0.25]])
+    with pytest.raises(NotImplementedError):
+        ns["softmax"](np.zeros(2))  # the student's own function is untouched

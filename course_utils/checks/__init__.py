@@ -51,6 +51,7 @@ Example:
 from __future__ import annotations
 
 import difflib
+import functools
 
 from . import _messages as msg
 from ._catalogue import exercise as _get_exercise
@@ -60,7 +61,7 @@ from ._isolation import Replaced
 
 __all__ = ["check", "passed", "yours_or_reference", "reference", "available", "run"]
 
-_RESULTS: dict = {}  # exercise id -> (passed, the answer checked); information, not grades
+_RESULTS: dict = {}  # exercise id -> (passed, the answer checked, status); information, not grades
 
 
 def available() -> list[str]:
@@ -91,8 +92,14 @@ def run(exercise_id: str, answer, *, grading: bool = False) -> Verdict:
         verdict = Verdict("failed", msg.failed(
             ex.title, f"the checker itself failed ({msg.error_summary(exc)}).",
             hint="This is a bug in course_utils.checks, not in your code: please report it."))
-    _RESULTS[exercise_id] = (verdict.passed, answer)
+    _RESULTS[exercise_id] = (verdict.passed, answer, verdict.status)
     return verdict
+
+
+def _status(exercise_id: str, answer) -> str:
+    """The verdict status of `answer`, from the last check of it if there was one."""
+    last = _RESULTS.get(exercise_id)
+    return last[2] if last is not None and last[1] is answer else run(exercise_id, answer).status
 
 
 def _earlier_exercise_notes(ex, replaced) -> list:
@@ -104,10 +111,7 @@ def _earlier_exercise_notes(ex, replaced) -> list:
             notes.append(f"{earlier.title} is not defined in your notebook; this check used the "
                          f"course's. Run the cell of that exercise.")
             continue
-        own = replaced.originals[name]
-        last = _RESULTS.get(name)
-        status = ("passed" if last[0] else "failed") if last is not None and last[1] is own \
-            else run(name, own).status
+        status = _status(name, replaced.originals[name])
         if status != "passed":
             state = "is not implemented yet" if status == "not_started" else "does not pass its own check yet"
             notes.append(f"this check used the course's {earlier.title} in place of yours, which "
@@ -137,7 +141,7 @@ def passed(exercise_id: str) -> bool:
 
     Information for later cells only: grading never reads it (student code could set it).
     """
-    return bool(_RESULTS.get(exercise_id, (False, None))[0])
+    return bool(_RESULTS.get(exercise_id, (False,))[0])
 
 
 def reference(exercise_id: str):
@@ -152,11 +156,26 @@ def yours_or_reference(exercise_id: str, fn):
     """Your function if it passes its check, else the reference (with a one-line note).
 
     Later cells use it so that an unfinished exercise does not stop the rest of the notebook.
+    A function that passes but calls one of your earlier functions that does not pass yet
+    comes back wrapped: it runs with the course's version of that earlier function.
     """
-    last = _RESULTS.get(exercise_id)
-    ok = last[0] if last is not None and last[1] is fn else run(exercise_id, fn).passed
-    if ok:
+    ex = _get_exercise(exercise_id)
+    if _status(exercise_id, fn) != "passed":
+        print(f"(using the course's reference {ex.title} below until yours passes its check)")
+        return reference(exercise_id)
+    namespace = getattr(getattr(fn, "__func__", fn), "__globals__", {})
+    broken = [dep for dep in ex.builds_on
+              if dep not in namespace or _status(dep, namespace[dep]) != "passed"]
+    if not broken:
         return fn
-    title = _get_exercise(exercise_id).title
-    print(f"(using the course's reference {title} below until yours passes its check)")
-    return reference(exercise_id)
+    references = {dep: reference(dep) for dep in broken}
+    titles = ", ".join(_get_exercise(dep).title for dep in broken)
+    print(f"(using your {ex.title} below with the course's {titles} in place of yours, until "
+          f"yours passes its check)")
+
+    @functools.wraps(fn)
+    def with_references(*args, **kwargs):
+        with Replaced(fn, references):
+            return fn(*args, **kwargs)
+
+    return with_references
