@@ -88,7 +88,7 @@ def _config(course, tmp):
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     config.CourseDirectory.root = str(course)
-    config.Exchange.root = str(tmp / "exchange")  # INSTRUCTORS.md: /srv/nbgrader/exchange, mode 0777
+    config.Exchange.root = str(tmp / "exchange")  # INSTRUCTORS.md: /usr/local/share/nbgrader/exchange, 0777
     config.Exchange.cache = str(tmp / "cache")
     return config
 

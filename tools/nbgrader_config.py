@@ -16,9 +16,10 @@ c = get_config()  # noqa: F821 - nbgrader defines get_config when it loads this 
 c.CourseDirectory.course_id = "activations"
 
 # Where release, fetch, submit and collect meet: a folder every student account can write to.
-# Create it once, before the first release: sudo mkdir -p /srv/nbgrader/exchange
-#                                           sudo chmod 777 /srv/nbgrader/exchange
-c.Exchange.root = "/srv/nbgrader/exchange"
+# nbgrader's default, so students need no configuration of their own. Create it once, before
+# the first release:  sudo mkdir -p /usr/local/share/nbgrader/exchange
+#                     sudo chmod 777 /usr/local/share/nbgrader/exchange
+c.Exchange.root = "/usr/local/share/nbgrader/exchange"
 
 # The feedback shows each check's verdict, not the hidden test's code (which only calls the grader).
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -61,7 +61,9 @@ from ._isolation import Replaced
 
 __all__ = ["check", "passed", "yours_or_reference", "reference", "available", "run"]
 
-_RESULTS: dict = {}  # exercise id -> (passed, the answer checked, status); information, not grades
+# exercise id -> (passed, the answer checked, status, the earlier exercises it called);
+# information for the notebook's later cells, never grades
+_RESULTS: dict = {}
 
 
 def available() -> list[str]:
@@ -80,10 +82,12 @@ def run(exercise_id: str, answer, *, grading: bool = False) -> Verdict:
         close = difflib.get_close_matches(str(exercise_id), available(), n=3)
         suggestion = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
         return Verdict("failed", f"{msg.FAIL} unknown exercise {exercise_id!r}.{suggestion}")
+    called = []
     try:
         references = {dep: _get_exercise(dep).reference for dep in ex.builds_on}
         with Replaced(answer, references) as replaced:
             verdict = ex.run(answer)
+        called = replaced.called()
         if not grading and verdict.status != "not_started":
             verdict = verdict.with_notes(_earlier_exercise_notes(ex, replaced))
     except KeyboardInterrupt:
@@ -92,31 +96,56 @@ def run(exercise_id: str, answer, *, grading: bool = False) -> Verdict:
         verdict = Verdict("failed", msg.failed(
             ex.title, f"the checker itself failed ({msg.error_summary(exc)}).",
             hint="This is a bug in course_utils.checks, not in your code: please report it."))
-    _RESULTS[exercise_id] = (verdict.passed, answer, verdict.status)
+    _RESULTS[exercise_id] = (verdict.passed, answer, verdict.status, called)
     return verdict
 
 
-def _status(exercise_id: str, answer) -> str:
-    """The verdict status of `answer`, from the last check of it if there was one."""
+def _last(exercise_id: str, answer):
+    """(status, earlier exercises called) of `answer`, from its last check (run one if none)."""
     last = _RESULTS.get(exercise_id)
-    return last[2] if last is not None and last[1] is answer else run(exercise_id, answer).status
+    if last is None or last[1] is not answer:
+        run(exercise_id, answer)
+        last = _RESULTS[exercise_id]
+    return last[2], last[3]
+
+
+def _broken_link(exercise_id: str, fn, seen=()):
+    """Why `fn` does not work as it stands: (the first exercise in its chain of earlier
+    exercises that is missing or does not pass, its status), or None if the whole chain passes."""
+    status, called = _last(exercise_id, fn)
+    if status != "passed":
+        return exercise_id, status
+    namespace = getattr(getattr(fn, "__func__", fn), "__globals__", {})
+    for dep in called:
+        if dep in seen:
+            continue
+        if dep not in namespace:
+            return dep, "missing"
+        link = _broken_link(dep, namespace[dep], seen + (exercise_id,))
+        if link is not None:
+            return link
+    return None
+
+
+_STATES = {"not_started": "is not implemented yet", "failed": "does not pass its own check yet",
+           "missing": "is not defined in your notebook (run its cell)"}
 
 
 def _earlier_exercise_notes(ex, replaced) -> list:
-    """Name the earlier exercise the function called when the student's own version fails."""
+    """Name the earlier exercise that is where the problem is, for each one the function called."""
     notes = []
     for name in replaced.called():
         earlier = _get_exercise(name)
-        if name not in replaced.originals:
-            notes.append(f"{earlier.title} is not defined in your notebook; this check used the "
-                         f"course's. Run the cell of that exercise.")
+        link = (name, "missing") if name not in replaced.originals else \
+            _broken_link(name, replaced.originals[name])
+        if link is None:
             continue
-        status = _status(name, replaced.originals[name])
-        if status != "passed":
-            state = "is not implemented yet" if status == "not_started" else "does not pass its own check yet"
-            notes.append(f"this check used the course's {earlier.title} in place of yours, which "
-                         f"{state}: the problem is in that earlier exercise. Finish it there, or "
-                         f"this function gives wrong results with it.")
+        culprit, status = link
+        whose = "yours, which" if culprit == name else \
+            f"yours, because your {_get_exercise(culprit).title}"
+        notes.append(f"this check used the course's {earlier.title} in place of {whose} "
+                     f"{_STATES[status]}: the problem is in that earlier exercise. Finish it "
+                     f"there, or this function gives wrong results with it.")
     return notes
 
 
@@ -160,12 +189,13 @@ def yours_or_reference(exercise_id: str, fn):
     comes back wrapped: it runs with the course's version of that earlier function.
     """
     ex = _get_exercise(exercise_id)
-    if _status(exercise_id, fn) != "passed":
+    status, called = _last(exercise_id, fn)
+    if status != "passed":
         print(f"(using the course's reference {ex.title} below until yours passes its check)")
         return reference(exercise_id)
     namespace = getattr(getattr(fn, "__func__", fn), "__globals__", {})
-    broken = [dep for dep in ex.builds_on
-              if dep not in namespace or _status(dep, namespace[dep]) != "passed"]
+    broken = [dep for dep in called
+              if dep not in namespace or _broken_link(dep, namespace[dep]) is not None]
     if not broken:
         return fn
     references = {dep: reference(dep) for dep in broken}

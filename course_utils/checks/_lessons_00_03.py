@@ -197,7 +197,7 @@ TANH_FROM_SIGMOID = FunctionExercise(
     "tanh_from_sigmoid", "tanh_from_sigmoid(x)", "02", _tanh, _probes.elementwise(),
     elementwise=True,
     own=[Own("the course's own tanh (activations.tanh)", activations.Tanh._forward),
-         Own("np.tanh (the task builds tanh from the sigmoid)", module=np, attr="tanh")],
+         Own("np.tanh", module=np, attr="tanh")],
     variants=[
         Variant("The sigmoid's argument is 2x: tanh(x) = 2·σ(2x) − 1.",
                 fn=lambda x: 2 * _sigmoid(x) - 1),

@@ -126,7 +126,7 @@ TANH_ACCURATE = FunctionExercise(
     + _probes.elementwise()[4:],
     elementwise=True,
     own=[Own("the course's own tanh (activations.tanh)", activations.Tanh._forward),
-         Own("np.tanh (the task asks you to build tanh from exp)", module=np, attr="tanh")],
+         Own("np.tanh", module=np, attr="tanh")],
     variants=[
         Variant("2σ(2x) − 1 subtracts two numbers close to 1 when x is tiny: at x = 1e-12 only "
                 "about 4 digits survive. Write it with expm1: for x ≥ 0, tanh(x) = −t/(2 + t) "
