@@ -1,9 +1,9 @@
 """Lesson 07 graded end to end with nbgrader, exactly as INSTRUCTORS.md says, with tools/nbgrader_config.py.
 
 Generate the assignment from solutions/07_softmax.ipynb, release it to an exchange, fetch it,
-submit crafted answers (a correct one; one that fakes the checker's flag and its check; one
-that hands back the course's softmax; one that skips the first exercise; a textbook float64
-softmax; one that hides its errors from nbgrader), collect, autograde, generate feedback, and
+submit crafted answers (a correct one; one with no code that fakes the checker's flag, patches
+its check and hides its errors from nbgrader; one that hands back the course's softmax; one
+that skips the first exercise; a textbook float64 softmax), collect, autograde, generate feedback, and
 check every score and that the feedback shows verdicts, not tracebacks or test code. It uses
 nbgrader's Python API in this process: one import of nbgrader instead of one per command.
 """
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # --- lesson 07 end to end with nbgrader ---------------------------------------------------------
 LESSON, NOTEBOOK = "lesson07", "07_softmax"
-STUDENTS = ("correct", "faked", "course_impl", "skipped_first", "textbook", "hides_errors")
+STUDENTS = ("correct", "faked", "course_impl", "skipped_first", "textbook")
 
 
 def _model_answers(source):
@@ -65,9 +65,11 @@ def _submissions(released, source):
     stubs = {"softmax_code": "def softmax(x, axis=-1):\n    raise NotImplementedError()\n"}
     return {
         "correct": _answered(released, model),
-        "faked": _answered(released, {}, {"softmax_code": (
+        "faked": _answered(released, {}, {"softmax_code": (  # no code, flags faked, errors hidden
             "checks.passed = lambda *a, **k: True\n"
             "checks.check = lambda *a, **k: print('✓ passed') or True\n"
+            "get_ipython().showtraceback = lambda *a, **k: None\n"
+            "get_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n"
             + stubs["softmax_code"])}),
         "course_impl": _answered(released, dict(model, softmax_code=_body(
             "return activations.softmax(x, axis=axis)"))),
@@ -76,10 +78,6 @@ def _submissions(released, source):
             "x = np.asarray(x, dtype=float)\n"
             "e = np.exp(x - np.max(x, axis=axis, keepdims=True))\n"
             "return e / np.sum(e, axis=axis, keepdims=True)"))),
-        "hides_errors": _answered(released, {}, {"softmax_code": (
-            "get_ipython().showtraceback = lambda *a, **k: None\n"
-            "get_ipython().set_custom_exc((Exception,), lambda *a, **k: None)\n"
-            + stubs["softmax_code"])}),
     }
 
 
@@ -178,11 +176,10 @@ FULL = {"softmax": 3, "softmax_jacobian": 3, "softmax_vjp": 3, "softmax_temperat
         "output_activation": 1, "log_softmax": 3, "cross_entropy": 3, "two_layer_gradients": 4}
 EXPECTED = {
     "correct": FULL,
-    "faked": dict.fromkeys(FULL, 0),  # no code at all: flags faked and the checker patched
+    "faked": dict.fromkeys(FULL, 0),  # no code: flag faked, checks.check patched, errors hidden
     "course_impl": dict(FULL, softmax=0),  # softmax hands back activations.softmax
     "skipped_first": dict(FULL, softmax=0),  # later exercises still score (they call softmax)
     "textbook": FULL,  # float64 out for float32 in: the task never asks to keep float32
-    "hides_errors": dict.fromkeys(FULL, 0),  # showtraceback and set_custom_exc patched
 }
 
 
@@ -198,7 +195,7 @@ def test_each_crafted_submission_scores_what_it_deserves(graded, student):
 def test_the_feedback_shows_verdicts_not_tracebacks_or_tests(graded, student):
     _, feedback = graded
     page = feedback[student]
-    for wall in ("Traceback (most recent call last)", "BEGIN HIDDEN TESTS", "run_module",
+    for wall in ("Traceback (most recent call last)", "BEGIN HIDDEN TESTS", "run_path",
                  "---------------------------------------------------------------------------"):
         assert wall not in page, f"{student}: {wall!r} in the feedback"
     if EXPECTED[student] != FULL:

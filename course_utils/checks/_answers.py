@@ -15,14 +15,19 @@ from ._exercise import Exercise, Verdict
 from ._run import call
 
 
+ANSWER_BUDGET = 20.0  # seconds: an explore answer may compute (the grader calls it again)
+
+
 def _answer_of(exercise, answer):
     """(value, verdict): the student's answer, or a Verdict saying why there is none."""
     if not callable(answer):
         return answer, None
-    result = call(answer, (), {}, budget=5.0)
+    result = call(answer, (), {}, budget=ANSWER_BUDGET)
     if result.timed_out:
-        return None, Verdict("failed", msg.failed(exercise.title, "did not finish within 5 s",
-                                                  hint=msg.DEFAULT_HINTS["timeout"]))
+        return None, Verdict("failed", msg.failed(
+            exercise.title, f"did not finish within {ANSWER_BUDGET:g} s",
+            hint=msg.DEFAULT_HINTS["timeout"] + " An answer function should only return a "
+                 "number you computed in the cells above."))
     if result.error is not None:
         if isinstance(result.error, NotImplementedError) and result.error_in_student_code:
             return None, Verdict("not_started", msg.not_started(exercise.title, "answered"))

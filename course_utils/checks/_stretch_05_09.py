@@ -267,7 +267,7 @@ RELU_GAIN = ValueExercise(
     "relu_gain", "the gain that keeps ReLU's variance", "08", np.sqrt(2.0), 0.1,
     "Use your layer_variances on a deep ReLU stack for a range of gains: below the right gain "
     "the variance shrinks layer after layer, above it grows.",
-    question="Which weight gain keeps the variance of a 30-layer ReLU stack (width 128) equal "
+    question="Which weight gain keeps the variance of a 30-layer ReLU stack (width 64) equal "
              "to the input's, so that it neither vanishes nor explodes?")
 
 

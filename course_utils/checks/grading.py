@@ -3,14 +3,15 @@
 The hidden part of every check cell in solutions/ is
 
     ### BEGIN HIDDEN TESTS
-    import runpy  # grade with a fresh copy of the checker: nothing above can have changed it
-    runpy.run_module("course_utils.checks.grading")["grade"]("softmax", globals())
+    import importlib.util, runpy  # grade with a fresh copy of the checker, out of reach of the code above
+    runpy.run_path(importlib.util.find_spec("course_utils.checks.grading").origin)["grade"]("softmax", globals())
     ### END HIDDEN TESTS
 
 A submission runs in the same kernel as the grading, so anything it can reach it can change:
 `checks.passed`, `checks.check`, a reference, an activation. So the mark is not read from
-anything in the kernel. `runpy.run_module` executes this file afresh (not a module object the
-notebook may have patched); `grade` loads a new, private copy of the whole `course_utils` package
+anything in the kernel. `runpy.run_path` executes this file afresh (not a module object the
+notebook may have patched: `find_spec` only locates the file, and unlike `run_module` it never
+warns when the module was imported before); `grade` loads a new, private copy of the whole `course_utils` package
 from disk, judges the answer with it (`checks.run(..., grading=True)`: the same verdict the
 student's check prints, with the same rules: each exercise judged on its own, no calls into the
 course's own implementation), then throws the copy away. A passing answer leaves the cell as it
@@ -36,9 +37,8 @@ How to write a graded exercise (lessons 11 and 12 too):
 3. `make notebooks` (then `make exercises`); tests/test_checks.py runs every solution through
    its check, and tests/test_grading.py grades a lesson end to end with nbgrader.
 
-Example:
-    >>> import runpy
-    >>> grade = runpy.run_module("course_utils.checks.grading")["grade"]
+Example (in a notebook, through the hidden test above):
+    >>> from course_utils.checks.grading import grade
     >>> def relu(x):
     ...     import numpy as np
     ...     return np.maximum(x, 0)
@@ -49,7 +49,7 @@ Example:
     >>> grade("relu", {"relu": relu})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    NoPoints: 0 points for relu(x) — the grader's own check says:
+    course_utils.checks.grading.NoPoints: 0 points for relu(x) — the grader's own check says:
     ✗ relu(x): uses the course's own relu (activations.relu) — implement it yourself.
     ...
 """
