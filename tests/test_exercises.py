@@ -264,3 +264,11 @@ def test_every_lesson_has_a_stretch_exercise():
         headers = [c.source for c in nbformat.read(path, as_version=4).cells
                    if c.cell_type == "markdown" and c.source.startswith("## Exercise ")]
         assert any("— stretch (" in h for h in headers), path.name
+
+
+def test_students_see_no_test_harness_markers():
+    """nbval's markers are cell tags (nbval-ignore-output), never comments in the code students read."""
+    for folder in ("notebooks", "solutions", "exercises"):
+        for path in sorted((ROOT / folder).glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                assert "NBVAL_" not in cell.source, f"{folder}/{path.name}: {cell.source[:60]!r}"
