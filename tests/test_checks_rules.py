@@ -94,7 +94,9 @@ def test_the_textbook_sigmoid_derivative_fails_in_the_right_tail():
 
 
 def elu_loop(x, alpha=1.0):
-    return np.array([v if v > 0 else alpha * np.expm1(v) for v in np.ravel(x)]).reshape(np.shape(x))
+    # One np.where per element: a few microseconds each, some 100x slower than whole arrays.
+    values = [np.where(v > 0, v, alpha * np.expm1(min(v, 0.0))) for v in np.ravel(np.asarray(x, float))]
+    return np.array(values).reshape(np.shape(x))
 
 
 def test_a_slow_loop_costs_nothing_where_speed_is_not_asked_for():
