@@ -110,8 +110,9 @@ def cached_statistics(model) -> dict:
     return {
         "act_mean": np.array([A.mean() for A in As]),
         "act_std": np.array([A.std() for A in As]),
-        "saturated": np.array([saturated_fraction(layer.activation_name, A)
-                               for layer, A in zip(model.layers, As)]),
+        # f(Z): for a residual layer the branch, not X + f(Z), is what saturates
+        "saturated": np.array([saturated_fraction(layer.activation_name, layer.activation_output)
+                               for layer in model.layers]),
         "inactive": np.array([inactive_fraction(layer.activation_name, Z)
                               for layer, Z in zip(model.layers, Zs)]),
         "dead": np.array([dead_fraction(layer.activation, Z)

@@ -10,6 +10,8 @@ nbviewer where no kernel runs. They use the default inline backend (no ipympl).
     comparison_explorer(names=("sigmoid", "tanh", "relu", "gelu"))
     gradient_explorer(...)     per-layer gradient norms by depth/activation/init (lesson 08)
     dead_unit_explorer(...)    dead ReLU units by learning rate/bias/activation (lesson 09)
+    cure_explorer(...)         signal and gradient per layer with init/gain, batch norm and
+                               residual connections switched on and off (lesson 11)
 
 Build your own on `widgets._base.Explorer` (see its docstring).
 
@@ -25,6 +27,7 @@ from ._activation import ActivationExplorer, activation_explorer
 from ._base import Explorer, fit_limits
 from ._comparison import ComparisonExplorer, comparison_explorer
 from ._controls import CheckboxGroup
+from ._cures import CureExplorer, cure_explorer
 from ._softmax import SoftmaxExplorer, softmax_explorer
 from ._training import DeadUnitExplorer, GradientExplorer, dead_unit_explorer, gradient_explorer
 
@@ -32,4 +35,5 @@ __all__ = [
     "Explorer", "ActivationExplorer", "SoftmaxExplorer", "ComparisonExplorer", "CheckboxGroup",
     "GradientExplorer", "DeadUnitExplorer", "activation_explorer", "softmax_explorer",
     "comparison_explorer", "gradient_explorer", "dead_unit_explorer", "fit_limits",
+    "CureExplorer", "cure_explorer",
 ]
