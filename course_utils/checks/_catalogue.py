@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-_MODULES = ("_lessons_00_03", "_lessons_04_07", "_lessons_08_10", "_written")
+_MODULES = ("_lessons_00_03", "_lessons_04_07", "_lessons_08_10", "_written", "_lesson_11")
 _BY_ID: dict = {}
 
 
