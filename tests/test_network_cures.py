@@ -391,3 +391,19 @@ def test_epoch_zero_of_a_batch_norm_network_uses_batch_statistics():
                                                 batch_norm=True, seed=0).forward(X), y)
     h = fit(model, X, y, optimizer=SGD(0.01), epochs=1, progress=False)
     assert h.loss[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_fit_without_statistics_records_the_loss_only_and_trains_the_same():
+    X, y = data.make_moons(80, noise=0.2, seed=0)
+    with_stats = MLP([2, 8, 8, 2], activation="tanh", seed=0)
+    without = MLP([2, 8, 8, 2], activation="tanh", seed=0)
+    h1 = fit(with_stats, X, y, optimizer=Adam(0.01), epochs=3, X_val=X[:20], y_val=y[:20], progress=False)
+    h2 = fit(without, X, y, optimizer=Adam(0.01), epochs=3, X_val=X[:20], y_val=y[:20],
+             statistics=False, progress=False)
+    assert h1.loss == h2.loss and h1.val_accuracy == h2.val_accuracy
+    assert all(np.array_equal(p, q) for p, q in zip(with_stats.parameters(), without.parameters()))
+    assert h2.grad_norm == [] and h2.dead == []
+    with pytest.raises(ValueError, match=r"no 'dead' was recorded \(fit\(\.\.\., statistics=False\)"):
+        h2.hidden_fraction("dead")
+    with pytest.raises(ValueError, match="fit: statistics must be True or False, got 'no'"):
+        fit(without, X, y, statistics="no", progress=False)

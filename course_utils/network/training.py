@@ -81,6 +81,9 @@ class History:
         """One record as an array: (epochs + 1,) or, per layer, (epochs + 1, layers)."""
         if key not in self.__dataclass_fields__ or key in ("layer_names", "units", "diverged"):
             raise ValueError(f"History.as_array: unknown key {key!r}")
+        if key in self.PER_LAYER and self.epoch and not getattr(self, key):
+            raise ValueError(f"History.as_array: no {key!r} was recorded "
+                             "(fit(..., statistics=False) records only the loss and accuracy)")
         return np.array(getattr(self, key), dtype=np.float64)
 
     def hidden_fraction(self, key: str = "dead") -> np.ndarray:
@@ -109,7 +112,7 @@ class History:
 
 def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size=32, seed=0,
         X_val=None, y_val=None, reference_X=None, progress=None, clip_norm=None,
-        callback=None) -> History:
+        callback=None, statistics=True) -> History:
     r"""Train `model` by mini-batch gradient descent and record what happens inside it.
 
     Formula:
@@ -141,6 +144,9 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
             (step 0, batch_loss None) and after every update (step 1, 2, …), e.g. a
             `diagnostics.Recorder`; it may read the model (layers' X, Z, A, grads) but must
             not change it.
+        statistics: True (default) records the per-layer gradient norms and statistics every
+            epoch; False records only the loss and accuracy (those lists stay empty), which
+            makes short runs about twice as fast.
 
     Batch norm: the updates run in training mode; the recorded loss and accuracy are computed
     in evaluation mode (running statistics; at epoch 0, before any update, with the batch's
@@ -166,6 +172,8 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
     batch_size = _checks.positive_int(batch_size, "fit", "batch_size")
     if progress not in (None, True, False):
         raise ValueError(f"fit: progress must be True, False or None, got {progress!r}")
+    if statistics not in (True, False):
+        raise ValueError(f"fit: statistics must be True or False, got {statistics!r}")
     if clip_norm is not None:
         clip_norm = _checks.positive_number(clip_norm, "fit", "clip_norm")
     if callback is not None and not callable(callback):
@@ -204,6 +212,8 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
                 logits = model.forward(X_val)
                 history.val_loss.append(loss(logits, y_val))
                 history.val_accuracy.append(_losses.accuracy(logits, y_val))
+        if not statistics:
+            return
         history.grad_norm.append(model.gradient_norms(X_ref, y_ref, loss))
         # The gradient pass has just run forward on X_ref: reuse its caches when we can.
         with statistics_kept(model):

@@ -38,6 +38,7 @@ HEALTHY_RATIO = 1e-3
 """The update-to-data ratio ‖ΔW‖/‖W‖ per step that Karpathy's rule of thumb calls healthy."""
 
 LOG_FLOOR = 1e-30  # |∂L/∂W| below this (exact zeros) is left out of the log-scale histograms
+NOISE = 1e-16  # ... and so is anything below this fraction of the largest gradient (rounding)
 
 
 def layer_colors(n: int) -> list:
@@ -155,7 +156,10 @@ def _shade(ax, name):
 def _gradient_row(recorder, axes, steps, layers, colors):
     for ax, step in zip(axes, steps):
         grads = recorder.snapshots[step]["gradients"]
-        logs = {i: np.log10(np.abs(g[np.abs(g) > LOG_FLOOR])) for i, g in
+        # Below 1e-16 of the largest gradient is rounding noise (e.g. the weights of an input
+        # pixel that is the same for every digit), not a signal: left out.
+        floor = max(LOG_FLOOR, NOISE * max(float(np.abs(g).max()) for g in grads))
+        logs = {i: np.log10(np.abs(g[np.abs(g) > floor])) for i, g in
                 ((i, grads[i - 1].ravel()) for i in layers)}
         finite = [v for v in logs.values() if v.size]
         if finite:
@@ -175,10 +179,13 @@ def _loss_panel(recorder, ax):
         classes = recorder.n_outputs
         ax.axhline(np.log(classes), color="0.2", linestyle="--", linewidth=1.2,
                    label=f"log {classes} = {np.log(classes):.2f} (guessing)")
-    ax.set_yscale("log")
-    _plain_log_labels(ax)
-    style_axes(ax, "step", "batch loss (log scale)", title="loss per step", zero_lines=False,
-               legend=True)
+    finite = loss[np.isfinite(loss) & (loss > 0)]
+    logy = finite.size > 0 and finite.max() > 3 * finite.min()  # a log axis over < 3× has no ticks
+    if logy:
+        ax.set_yscale("log")
+        _plain_log_labels(ax)
+    style_axes(ax, "step", "batch loss" + (" (log scale)" if logy else ""), title="loss per step",
+               zero_lines=False, legend=True)
 
 
 def _trouble_panel(recorder, ax, layers, colors):
@@ -203,7 +210,7 @@ def _ratio_panel(recorder, ax, layers, colors):
         shown = np.where(ratio[:, i - 1] > 0, ratio[:, i - 1], np.nan)
         ax.plot(steps, shown, color=colors[i], linewidth=1.2)
     ax.axhline(HEALTHY_RATIO, color="0.2", linestyle="--", linewidth=1.2)
-    ax.text(0.99, HEALTHY_RATIO, "1e-3 ", transform=ax.get_yaxis_transform(), ha="right",
+    ax.text(0.01, HEALTHY_RATIO, " 1e-3", transform=ax.get_yaxis_transform(), ha="left",
             va="bottom", fontsize=9, color="0.2")
     ax.set_yscale("log")
     style_axes(ax, "step", "‖ΔW‖ / ‖W‖ per step (log scale)", title="update-to-data ratio",

@@ -268,7 +268,6 @@ def plot_layer_histograms(model, X, layers=None, kind="activations", bins=50, ax
         if kind == "activations" and name in SATURATION:
             _shade_saturation(ax, name)
         ax.set_title(f"layer {i}: {_trouble(stats, i - 1, name)}", fontsize=11)
-        ax.set_yticks([])
         xlabel = ("output of the layer" if kind == "activations" else "pre-activation z")
         style_axes(ax, xlabel, "", zero_lines=False, legend=False)
         ax.axvline(0.0, color="0.45", linewidth=0.9, zorder=1)
