@@ -16,8 +16,8 @@ from matplotlib.ticker import NullFormatter
 from ..network import MLP
 from ..network.layers import init_name
 from ..plotting import COLORS, DISPLAY_NAMES
-from ..plotting.training import GRAD_LABEL, LAYER_LABEL
-from ._base import Explorer, fit_limits
+from ..plotting.training import GRAD_LABEL, LAYER_LABEL, layer_ticks
+from ._base import Explorer, decade_limits
 from ._controls import DESCRIPTION_STYLE
 from ._training import _choice, _digits, _dropdown, _int_in, _number_in
 
@@ -99,13 +99,9 @@ class CureExplorer(Explorer):
             self.lines[key].set_color(color)
             if first or "depth" in changed:
                 ax.set_xlim(0.5, c["depth"] + 1.5)
-                step = 1 if c["depth"] < 12 else 5 if c["depth"] <= 30 else 10
-                ax.set_xticks([1] + list(range(step, c["depth"] + 2, step))[1 if step == 1 else 0:])
-            logs = [np.log10(values[values > 0])]
-            current = None if first else tuple(np.log10(ax.get_ylim()))
-            low, high = np.floor(fit_limits(logs, current, sticky=not first))
-            high = max(high + 1, low + 2)  # whole decades, at least two: labelled ticks only
-            limits = (10.0 ** low, 10.0 ** high)
+                ax.set_xticks(layer_ticks(c["depth"] + 1))
+            limits = decade_limits([np.log10(values[values > 0])],
+                                   None if first else ax.get_ylim(), sticky=not first, min_decades=2)
             if limits != ax.get_ylim():
                 ax.set_ylim(*limits)
                 self.invalidate("y")
