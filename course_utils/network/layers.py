@@ -1,11 +1,15 @@
-"""A fully connected layer and its weight initialisers (lessons 08–10).
+"""A fully connected layer and its weight initialisers (lessons 08–11).
 
     forward:   Z = X W + b,    A = f(Z)
     backward:  dZ = f'(Z) ⊙ dA (via `activation.backward`),
                dW = Xᵀ dZ,  db = Σ_rows dZ,  dX = dZ Wᵀ
 
+With `batch_norm=True` (lesson 11) Z = BatchNorm(X W) instead (no bias: the norm's β is it),
+and the backward pass goes through `BatchNorm.backward` (module `normalization`).
+
 Initialisers draw W (shape fan_in × fan_out) so that the signal keeps its scale from layer
-to layer: Xavier/Glorot for sigmoid/tanh, He/Kaiming for the ReLU family.
+to layer: LeCun for linear/SELU, Xavier/Glorot for sigmoid/tanh, He/Kaiming for the ReLU
+family; `gain` multiplies the standard deviation (`GAINS`: tanh 5/3, ReLU √2, ...).
 
 Example:
     >>> import numpy as np
@@ -24,8 +28,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
-from .._validate import Registry, integer, real
+from .._validate import Registry, describe, integer, real
 from ._inputs import matrix
+from .normalization import BatchNorm
 
 # name → the distribution (std² for "normal" comes from `init_std`); aliases accepted too.
 INITIALIZERS = {
@@ -34,6 +39,8 @@ INITIALIZERS = {
     "xavier_normal": "N(0, 2 / (fan_in + fan_out))",
     "he": "N(0, 2 / fan_in)",
     "he_uniform": "U(−a, a), a = √(6 / fan_in)",
+    "lecun_normal": "N(0, 1 / fan_in)",
+    "lecun_uniform": "U(−a, a), a = √(3 / fan_in)",
 }
 _INITS = Registry("init", INITIALIZERS, aliases={
     "glorot_uniform": "xavier_uniform",
@@ -42,6 +49,7 @@ _INITS = Registry("init", INITIALIZERS, aliases={
     "kaiming": "he",
     "kaiming_normal": "he",
     "kaiming_uniform": "he_uniform",
+    "lecun": "lecun_normal",
 })
 
 
@@ -50,15 +58,55 @@ def init_name(init) -> str:
     return _INITS.key(init)
 
 
-def init_weights(fan_in, fan_out, init="he", seed=0, init_std=1.0) -> np.ndarray:
+GAINS = {
+    "linear": 1.0,
+    "sigmoid": 1.0,
+    "tanh": 5.0 / 3.0,
+    "relu": float(np.sqrt(2.0)),
+    "selu": 1.0,
+}
+"""Recommended gains (PyTorch's `calculate_gain`, except SELU): std = gain · √(1 / fan_in).
+
+Leaky ReLU: √(2 / (1 + negative_slope²)), see `gain`. SELU: 1, i.e. LeCun-normal, which its
+self-normalising fixed point needs (PyTorch's table says 3/4 and its docs advise "linear" for
+SELU). For sigmoid no initialisation keeps a deep stack healthy (lesson 11): 1 by convention."""
+
+
+def gain(activation) -> float:
+    """The recommended gain for an activation (see `GAINS`), e.g. 5/3 for tanh.
+
+    Args:
+        activation: a name or an Activation; None or "linear" for none.
+
+    Example:
+        >>> from course_utils.network.layers import gain
+        >>> round(gain("tanh"), 4), round(gain("relu"), 4), round(gain("leaky_relu"), 4)
+        (1.6667, 1.4142, 1.4141)
+    """
+    if activation is None or activation == "linear":
+        return 1.0
+    act = activations.get(activation)
+    if isinstance(act, activations.LeakyReLU):
+        return float(np.sqrt(2.0 / (1.0 + act.negative_slope ** 2)))
+    if act.name not in GAINS:
+        raise ValueError(f"no recommended gain for {act.name!r}; known: "
+                         f"{', '.join(GAINS)}, leaky_relu (pass gain= yourself)")
+    return GAINS[act.name]
+
+
+def init_weights(fan_in, fan_out, init="he", seed=0, init_std=1.0, gain=1.0) -> np.ndarray:
     r"""A weight matrix of shape (fan_in, fan_out) drawn by a named initialiser.
 
     Formula:
         normal           W ~ N(0, init_std²)
+        lecun_normal     W ~ N(0, 1 / fan_in)
+        lecun_uniform    W ~ U(−a, a),  a = √(3 / fan_in)                (Var = 1/fan_in)
         xavier_uniform   W ~ U(−a, a),  a = √(6 / (fan_in + fan_out))   (Var = 2/(fan_in+fan_out))
         xavier_normal    W ~ N(0, 2 / (fan_in + fan_out))
         he               W ~ N(0, 2 / fan_in)
         he_uniform       W ~ U(−a, a),  a = √(6 / fan_in)                (Var = 2/fan_in)
+        and then W ← gain · W (every initialiser but "normal"): "he" is "lecun_normal" with
+        gain √2, Karpathy's tanh init is "lecun_normal" with gain 5/3.
 
     Plain (untruncated) normals, as in PyTorch; Keras's "glorot_normal"/"he_normal" truncate
     at 2σ and rescale, which gives the same variance.
@@ -71,6 +119,8 @@ def init_weights(fan_in, fan_out, init="he", seed=0, init_std=1.0) -> np.ndarray
         seed: an int or a `numpy.random.Generator` (default 0).
         init_std: the standard deviation for init="normal" (default 1.0, the naive
             `np.random.randn` choice that lesson 08 shows failing).
+        gain: multiplies the standard deviation of every other initialiser (default 1.0);
+            see `GAINS`.
 
     Returns:
         float64 array (fan_in, fan_out).
@@ -82,27 +132,29 @@ def init_weights(fan_in, fan_out, init="he", seed=0, init_std=1.0) -> np.ndarray
         2.0
 
     Reference:
-        Glorot & Bengio (2010), "Understanding the difficulty of training deep feedforward
-        neural networks", AISTATS; He, Zhang, Ren & Sun (2015), "Delving Deep into
+        LeCun, Bottou, Orr & Müller (1998), "Efficient BackProp"; Glorot & Bengio (2010),
+        "Understanding the difficulty of training deep feedforward neural networks", AISTATS; He, Zhang, Ren & Sun (2015), "Delving Deep into
         Rectifiers", ICCV.
     """
     fan_in = integer(fan_in, "init_weights", "fan_in", at_least=1)
     fan_out = integer(fan_out, "init_weights", "fan_out", at_least=1)
     name = init_name(init)
+    g = real(gain, "init_weights", "gain", above=0)
     rng = np.random.default_rng(seed)
     shape = (fan_in, fan_out)
     if name == "normal":
         std = real(init_std, "init_weights", "init_std", above=0)
         return rng.normal(0.0, std, shape)
-    if name == "xavier_uniform":
-        a = np.sqrt(6.0 / (fan_in + fan_out))
-        return rng.uniform(-a, a, shape)
-    if name == "xavier_normal":
-        return rng.normal(0.0, np.sqrt(2.0 / (fan_in + fan_out)), shape)
-    if name == "he":
-        return rng.normal(0.0, np.sqrt(2.0 / fan_in), shape)
-    a = np.sqrt(6.0 / fan_in)  # he_uniform
-    return rng.uniform(-a, a, shape)
+    # U(−a, a) has variance a²/3: a = √(3 · variance).
+    numerator, denominator = {
+        "lecun_normal": (1.0, fan_in), "xavier_normal": (2.0, fan_in + fan_out), "he": (2.0, fan_in),
+        "lecun_uniform": (3.0, fan_in), "xavier_uniform": (6.0, fan_in + fan_out),
+        "he_uniform": (6.0, fan_in),
+    }[name]
+    scale = g * np.sqrt(numerator / denominator)
+    if name.endswith("_uniform"):
+        return rng.uniform(-scale, scale, shape)
+    return rng.normal(0.0, scale, shape)
 
 
 def make_activation(activation, n_out: int):
@@ -138,6 +190,8 @@ class Dense:
         forward   Z = X W + b,  A = f(Z)
         backward  dZ = f.backward(Z, dA),  dW = Xᵀ dZ,  db = Σᵢ dZᵢ,  dX = dZ Wᵀ
                   (PReLU also: dα = Σᵢ dZᵢ·min(Zᵢ, 0) per unit, via `PReLU.alpha_gradient`)
+        batch_norm=True: Z = BN(X W) with BN's γ, β instead of b; dU = BN.backward(dZ) takes
+                  the place of dZ in dW and dX
 
     Args:
         n_in: inputs per sample (≥ 1).
@@ -148,25 +202,32 @@ class Dense:
         bias: the initial value of every bias (default 0.0).
         init_std: the std for init="normal" (default 1.0).
         seed: an int or a `numpy.random.Generator` (default 0).
+        gain: multiplies the initial weights' std (default 1.0; see `init_weights`).
+        batch_norm: False (default), True for a `normalization.BatchNorm` between X W and
+            the activation (its β starts at `bias`; the layer then has no b), or a BatchNorm.
 
     Attributes:
-        W (n_in, n_out), b (n_out,), activation (Activation or None),
-        X, Z, A: the last forward pass's input, pre-activation and output (None before),
-        grads: dict "W", "b" (and "alpha" for PReLU) after `backward`.
+        W (n_in, n_out), b (n_out,; None with batch norm), activation (Activation or None),
+        norm (the BatchNorm or None),
+        X, Z, A: the last forward pass's input, pre-activation (what the activation sees) and
+        output (None before),
+        grads: dict "W", "b" (or "gamma", "beta"), and "alpha" for PReLU, after `backward`.
 
     Reference:
         Rumelhart, Hinton & Williams (1986), "Learning representations by back-propagating
         errors", Nature 323.
     """
 
-    def __init__(self, n_in, n_out, activation=None, init="he", bias=0.0, init_std=1.0, seed=0):
+    def __init__(self, n_in, n_out, activation=None, init="he", bias=0.0, init_std=1.0, seed=0,
+                 gain=1.0, batch_norm=False):
         self.n_in = integer(n_in, "Dense", "n_in", at_least=1)
         self.n_out = integer(n_out, "Dense", "n_out", at_least=1)
         bias = real(bias, "Dense", "bias")
         self.init = init_name(init)
         self.activation = make_activation(activation, self.n_out)
-        self.W = init_weights(self.n_in, self.n_out, self.init, seed, init_std)
-        self.b = np.full(self.n_out, bias)
+        self.W = init_weights(self.n_in, self.n_out, self.init, seed, init_std, gain)
+        self.norm = _make_norm(batch_norm, self.n_out, bias)
+        self.b = np.full(self.n_out, bias) if self.norm is None else None
         self.X = self.Z = self.A = None
         self.grads: dict = {}
 
@@ -174,9 +235,15 @@ class Dense:
     def activation_name(self) -> str:
         return "linear" if self.activation is None else self.activation.name
 
+    @property
+    def activation_output(self) -> np.ndarray:
+        """f(Z) of the last forward pass: what saturates (the output A, for a plain layer)."""
+        return self.A
+
     def params(self) -> dict:
         """The learnable arrays by name (updated in place by the optimisers)."""
-        out = {"W": self.W, "b": self.b}
+        out = {"W": self.W}
+        out.update({"b": self.b} if self.norm is None else self.norm.params())
         if isinstance(self.activation, activations.PReLU):
             out["alpha"] = self.activation.alpha
         return out
@@ -188,7 +255,10 @@ class Dense:
     def _forward(self, X: np.ndarray) -> np.ndarray:
         # Unchecked: MLP checks its input once, not at every layer.
         Z = X @ self.W
-        Z += self.b
+        if self.norm is None:
+            Z += self.b
+        else:
+            Z = self.norm._forward(Z)
         self.X, self.Z = X, Z
         self.A = Z if self.activation is None else self.activation(Z)
         return self.A
@@ -205,10 +275,29 @@ class Dense:
             )
         act = self.activation
         grad_Z = grad_A if act is None else act.backward(self.Z, grad_A)
-        self.grads = {"W": self.X.T @ grad_Z, "b": grad_Z.sum(axis=0)}
+        if self.norm is None:
+            self.grads = {"W": self.X.T @ grad_Z, "b": grad_Z.sum(axis=0)}
+        else:
+            grad_Z = self.norm.backward(grad_Z)  # now dL/d(X W)
+            self.grads = {"W": self.X.T @ grad_Z, **self.norm.grads}
         if isinstance(act, activations.PReLU):
             self.grads["alpha"] = act.alpha_gradient(self.Z, grad_A)
         return grad_Z @ self.W.T
 
     def __repr__(self) -> str:
-        return f"Dense({self.n_in}, {self.n_out}, activation={self.activation_name!r}, init={self.init!r})"
+        norm = ", batch_norm=True" if self.norm is not None else ""
+        return (f"{type(self).__name__}({self.n_in}, {self.n_out}, "
+                f"activation={self.activation_name!r}, init={self.init!r}{norm})")
+
+
+def _make_norm(batch_norm, n_out, bias):
+    """None, a fresh BatchNorm (β starting at `bias`), or the BatchNorm given."""
+    if batch_norm is False or batch_norm is None:
+        return None
+    if batch_norm is True:
+        return BatchNorm(n_out, beta=bias)
+    if isinstance(batch_norm, BatchNorm):
+        if batch_norm.n_units != n_out:
+            raise ValueError(f"Dense: batch_norm has {batch_norm.n_units} units but the layer {n_out}")
+        return batch_norm
+    raise ValueError(f"Dense: batch_norm must be True, False or a BatchNorm, got {describe(batch_norm)}")

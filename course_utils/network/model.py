@@ -22,9 +22,11 @@ import numpy as np
 
 from .._validate import describe, is_integer, real
 from . import losses as _losses
+from . import normalization
 from ._inputs import matrix
 from ._threads import single_blas_thread
 from .layers import Dense, init_name
+from .residual import ResidualDense
 
 
 class MLP:
@@ -46,16 +48,30 @@ class MLP:
             bias starts at 0.
         seed: seeds the weights (default 0): the same seed gives the same network.
         init_std: the standard deviation for init="normal" (default 1.0).
+        gain: multiplies the std of the hidden layers' initial weights (default 1.0), e.g.
+            init="lecun_normal", gain=5/3 for tanh; see `layers.GAINS`.
+        output_gain: the same for the output layer (default 1.0); 0.1 or less makes the
+            initial logits small, so the initial loss is ≈ log(classes) (lesson 11).
+        batch_norm: True puts a `normalization.BatchNorm` between every hidden layer's X W
+            and its activation (default False); `bias` is then the initial β.
+        residual: True adds a skip connection, A = X + f(Z), to every hidden layer whose
+            input and output widths agree (`residual.ResidualDense`; default False).
 
     Attributes:
         layers: the Dense layers, first first (each has W, b, activation, grads, X, Z, A).
+
+    Modes: with batch norm, the model starts in training mode (batch statistics, running
+    averages updated on every forward pass); `model.eval()` switches to the running
+    statistics, `model.train()` back. `fit` trains in training mode and evaluates the loss and
+    accuracy in evaluation mode. Without batch norm the modes change nothing.
 
     Reference:
         Rumelhart, Hinton & Williams (1986), "Learning representations by back-propagating
         errors", Nature 323; Karpathy, micrograd (2020), github.com/karpathy/micrograd.
     """
 
-    def __init__(self, sizes, activation="relu", init="he", bias=0.0, seed=0, init_std=1.0):
+    def __init__(self, sizes, activation="relu", init="he", bias=0.0, seed=0, init_std=1.0, *,
+                 gain=1.0, output_gain=1.0, batch_norm=False, residual=False):
         self.sizes = _check_sizes(sizes)
         n_hidden = len(self.sizes) - 2
         acts = _check_activations(activation, n_hidden)
@@ -65,14 +81,32 @@ class MLP:
             real(init_std, "MLP", "init_std", above=0)
         self.init_std = init_std
         self.seed = seed
+        self.gain = real(gain, "MLP", "gain", above=0)
+        self.output_gain = real(output_gain, "MLP", "output_gain", above=0)
+        self.batch_norm = _check_flag(batch_norm, "batch_norm")
+        self.residual = _check_flag(residual, "residual")
         rng = np.random.default_rng(seed)
         self.layers = []
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
             hidden = i < n_hidden
-            self.layers.append(Dense(
+            kind = ResidualDense if (hidden and self.residual and n_in == n_out) else Dense
+            self.layers.append(kind(
                 n_in, n_out, activation=acts[i] if hidden else None, init=self.init,
                 bias=self.bias if hidden else 0.0, init_std=init_std, seed=rng,
+                gain=self.gain if hidden else self.output_gain,
+                batch_norm=self.batch_norm and hidden,
             ))
+
+    # --- modes (batch norm) ----------------------------------------------------------
+    def train(self, mode=True) -> "MLP":
+        """Training mode (default): batch norm uses each batch's statistics. Returns the model."""
+        for bn in normalization.batch_norms(self):
+            bn.training = bool(mode)
+        return self
+
+    def eval(self) -> "MLP":
+        """Evaluation mode: batch norm uses its running statistics. Returns the model."""
+        return self.train(False)
 
     # --- passes ---------------------------------------------------------------------
     def forward(self, X) -> np.ndarray:
@@ -122,10 +156,11 @@ class MLP:
     def gradient_norms(self, X, y, loss="cross_entropy") -> np.ndarray:
         """‖dL/dW‖ (Frobenius) per layer on the batch (X, y), first layer first.
 
-        The weights are not changed. This is the plot of lesson 08: in a deep sigmoid net
-        the first entries are orders of magnitude smaller than the last.
+        The weights are not changed (nor batch norm's running statistics). This is the plot
+        of lesson 08: in a deep sigmoid net the first entries are orders of magnitude smaller
+        than the last.
         """
-        with single_blas_thread():
+        with single_blas_thread(), normalization.statistics_kept(self):
             self.loss_and_gradients(X, y, loss)
         return np.array([np.linalg.norm(layer.grads["W"]) for layer in self.layers])
 
@@ -137,8 +172,18 @@ class MLP:
 
     def __repr__(self) -> str:
         extra = f", init_std={self.init_std}" if self.init == "normal" else ""
+        for name, default in (("gain", 1.0), ("output_gain", 1.0), ("batch_norm", False),
+                              ("residual", False)):
+            if getattr(self, name) != default:
+                extra += f", {name}={getattr(self, name)!r}"
         return (f"MLP(sizes={self.sizes}, activation={self.hidden_activations}, "
                 f"init={self.init!r}, bias={self.bias}{extra})")
+
+
+def _check_flag(value, arg: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"MLP: {arg} must be True or False, got {describe(value)}")
+    return bool(value)
 
 
 def _check_sizes(sizes) -> list:

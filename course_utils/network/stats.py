@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._threads import single_blas_thread
+
 SATURATION = {"tanh": 0.97, "sigmoid": 0.03}
 """tanh: |a| > 0.97 is saturated; sigmoid: a < 0.03 or a > 0.97."""
 
@@ -99,7 +101,8 @@ def layer_statistics(model, X) -> dict:
         dict with "act_mean", "act_std", "saturated", "inactive", "dead" (see the module
         docstring), plus "pre_activations" and "activations": lists of the Z and A arrays.
     """
-    model.forward(X)
+    with single_blas_thread():  # these small products run faster on one thread
+        model.forward(X)
     return cached_statistics(model)
 
 
@@ -110,8 +113,9 @@ def cached_statistics(model) -> dict:
     return {
         "act_mean": np.array([A.mean() for A in As]),
         "act_std": np.array([A.std() for A in As]),
-        "saturated": np.array([saturated_fraction(layer.activation_name, A)
-                               for layer, A in zip(model.layers, As)]),
+        # f(Z): for a residual layer the branch, not X + f(Z), is what saturates
+        "saturated": np.array([saturated_fraction(layer.activation_name, layer.activation_output)
+                               for layer in model.layers]),
         "inactive": np.array([inactive_fraction(layer.activation_name, Z)
                               for layer, Z in zip(model.layers, Zs)]),
         "dead": np.array([dead_fraction(layer.activation, Z)

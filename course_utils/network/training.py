@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import integer
+from .._validate import describe, integer, real
 from . import losses as _losses
 from . import optimizers as _optimizers
 from ._inputs import matrix
 from ._threads import single_blas_thread
+from .clipping import clip_by_global_norm
+from .normalization import batch_norms, evaluation, statistics_kept
 from .stats import cached_statistics, layer_statistics
 
 PROGRESS_SECONDS = 2.0
@@ -80,6 +82,9 @@ class History:
         """One record as an array: (epochs + 1,) or, per layer, (epochs + 1, layers)."""
         if key not in self.__dataclass_fields__ or key in ("layer_names", "units", "diverged"):
             raise ValueError(f"History.as_array: unknown key {key!r}")
+        if key in self.PER_LAYER and self.epoch and not getattr(self, key):
+            raise ValueError(f"History.as_array: no {key!r} was recorded "
+                             "(fit(..., statistics=False) records only the loss and accuracy)")
         return np.array(getattr(self, key), dtype=np.float64)
 
     def hidden_fraction(self, key: str = "dead") -> np.ndarray:
@@ -107,12 +112,14 @@ class History:
 
 
 def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size=32, seed=0,
-        X_val=None, y_val=None, reference_X=None, progress=None) -> History:
+        X_val=None, y_val=None, reference_X=None, progress=None, clip_norm=None,
+        callback=None, statistics=True) -> History:
     r"""Train `model` by mini-batch gradient descent and record what happens inside it.
 
     Formula:
         each epoch: shuffle the rows (seeded), then for each batch B:
-        θ ← optimizer(θ, ∂L_B/∂θ) with L_B the mean loss over B.
+        θ ← optimizer(θ, ∂L_B/∂θ) with L_B the mean loss over B
+        (with clip_norm: ∂L_B/∂θ first scaled by min(1, clip_norm / its global norm)).
 
     Args:
         model: an `MLP` (changed in place).
@@ -132,6 +139,20 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
             shows one only when the run is estimated to take more than 2 s. The environment
             variable TQDM_DISABLE=1 turns bars off. Notebooks should pass progress=False so
             that their stored output is the same on every machine.
+        clip_norm: clip every update's gradients to this global norm (`clipping`); None
+            (default) does not clip.
+        callback: called as callback(step, model, batch_loss) once before the first update
+            (step 0, batch_loss None) and after every update (step 1, 2, …), e.g. a
+            `diagnostics.Recorder`; it may read the model (layers' X, Z, A, grads) but must
+            not change it.
+        statistics: True (default) records the per-layer gradient norms and statistics every
+            epoch; False records only the loss and accuracy (those lists stay empty), which
+            makes short runs about twice as fast.
+
+    Batch norm: the updates run in training mode; the recorded loss and accuracy are computed
+    in evaluation mode (running statistics; at epoch 0, before any update, with the batch's
+    own statistics), the gradient norms and statistics in training mode without touching the
+    running statistics. The model's mode is restored at the end.
 
     Returns:
         A `History` (entry 0 = before training). If the numbers overflow (learning rate too
@@ -152,6 +173,12 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
     batch_size = integer(batch_size, "fit", "batch_size", at_least=1)
     if progress not in (None, True, False):
         raise ValueError(f"fit: progress must be True, False or None, got {progress!r}")
+    if statistics not in (True, False):
+        raise ValueError(f"fit: statistics must be True or False, got {statistics!r}")
+    if clip_norm is not None:
+        clip_norm = real(clip_norm, "fit", "clip_norm", above=0)
+    if callback is not None and not callable(callback):
+        raise ValueError(f"fit: callback must be a function or None, got {describe(callback)}")
     y = np.asarray(y)
     loss(np.zeros((n, model.sizes[-1])), y)  # bad labels/targets fail here, before any update
     validate = X_val is not None or y_val is not None
@@ -176,39 +203,58 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
 
     def record(epoch):
         history.epoch.append(epoch)
-        logits = model.forward(X)
-        history.loss.append(loss(logits, y))
-        history.accuracy.append(_losses.accuracy(logits, y))
-        if validate:
-            logits = model.forward(X_val)
-            history.val_loss.append(loss(logits, y_val))
-            history.val_accuracy.append(_losses.accuracy(logits, y_val))
+        # Batch norm has no running statistics before the first update: epoch 0 is measured
+        # with each pass's own batch statistics (and leaves the running ones alone).
+        with (evaluation(model) if epoch else statistics_kept(model)):
+            logits = model.forward(X)
+            history.loss.append(loss(logits, y))
+            history.accuracy.append(_losses.accuracy(logits, y))
+            if validate:
+                logits = model.forward(X_val)
+                history.val_loss.append(loss(logits, y_val))
+                history.val_accuracy.append(_losses.accuracy(logits, y_val))
+        if not statistics:
+            return
         history.grad_norm.append(model.gradient_norms(X_ref, y_ref, loss))
         # The gradient pass has just run forward on X_ref: reuse its caches when we can.
-        stats = cached_statistics(model) if X_stats is X_ref else layer_statistics(model, X_stats)
+        with statistics_kept(model):
+            stats = cached_statistics(model) if X_stats is X_ref else layer_statistics(model, X_stats)
         for key in ("act_mean", "act_std", "saturated", "inactive", "dead"):
             getattr(history, key).append(stats[key])
 
     params = model.parameters()
     bar = _Progress(progress, epochs)
+    was_training = [bn.training for bn in batch_norms(model)]
+    model.train()
+    step = 0
     # A learning rate that is too large makes the numbers overflow: that is reported as
     # `history.diverged` (training stops there), not as a stream of NumPy warnings.
     with single_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore",
                                            under="ignore"):
         record(0)
+        if callback is not None:
+            callback(0, model, None)
         for epoch in range(1, epochs + 1):
             order = rng.permutation(n)
             for start in range(0, n, batch_size):
                 rows = order[start:start + batch_size]
                 logits = model.forward(X[rows])
                 model.backward(loss.gradient(logits, y[rows]))
-                optimizer.step(params, model.gradients())
+                grads = model.gradients()
+                if clip_norm is not None:
+                    grads, _ = clip_by_global_norm(grads, clip_norm)
+                optimizer.step(params, grads)
+                step += 1
+                if callback is not None:
+                    callback(step, model, loss(logits, y[rows]))
             record(epoch)
             bar.update(epoch, history.loss[-1])
             if not (np.isfinite(history.loss[-1]) and all(np.isfinite(p).all() for p in params)):
                 history.diverged = epoch
                 break
     bar.close()
+    for bn, mode in zip(batch_norms(model), was_training):
+        bn.training = mode
     return history
 
 

@@ -115,12 +115,19 @@ def plot_gradient_norms(norms, ax=None, title=None, colors=None, linestyles=None
         (lines[label],) = ax.semilogy(x, shown, marker="o", markersize=4, color=color,
                                       linestyle=style, label=label or None)
     longest = max(line.get_xdata().size for line in lines.values())
-    ax.set_xticks(_layer_ticks(longest))
+    ax.set_xticks(layer_ticks(longest))
     style_axes(ax, LAYER_LABEL, GRAD_LABEL, title=title, zero_lines=False, legend=any(lines))
     return fig, ax, lines
 
 
-def _layer_ticks(n: int) -> list:
+def layer_ticks(n: int) -> list:
+    """Tick positions for layers 1 … n: every layer up to 12, then 1, 5, 10, … (or 1, 10, 20, …).
+
+    Example:
+        >>> from course_utils.plotting.training import layer_ticks
+        >>> layer_ticks(4), layer_ticks(16)
+        ([1, 2, 3, 4], [1, 5, 10, 15])
+    """
     if n <= 12:
         return list(range(1, n + 1))
     step = 5 if n <= 40 else 10
@@ -263,7 +270,6 @@ def plot_layer_histograms(model, X, layers=None, kind="activations", bins=50, ax
         if kind == "activations" and name in SATURATION:
             _shade_saturation(ax, name)
         ax.set_title(f"layer {i}: {_trouble(stats, i - 1, name)}", fontsize=11)
-        ax.set_yticks([])
         xlabel = ("output of the layer" if kind == "activations" else "pre-activation z")
         style_axes(ax, xlabel, "", zero_lines=False, legend=False)
         ax.axvline(0.0, color="0.45", linewidth=0.9, zorder=1)

@@ -10,6 +10,8 @@ nbviewer where no kernel runs. They use the default inline backend (no ipympl).
     comparison_explorer(names=("sigmoid", "tanh", "relu", "gelu"))
     gradient_explorer(...)     per-layer gradient norms by depth/activation/init (lesson 08)
     dead_unit_explorer(...)    dead ReLU units by learning rate/bias/activation (lesson 09)
+    cure_explorer(...)         signal and gradient per layer with init/gain, batch norm and
+                               residual connections switched on and off (lesson 11)
     playground(...)            train a network live: boundary, losses, gradients, dead units (lesson 12)
 
 Build your own on `widgets.Explorer` (see its docstring).
@@ -26,11 +28,13 @@ from ._activation import activation_explorer
 from ._base import Explorer
 from ._comparison import comparison_explorer
 from ._controls import CheckboxGroup
+from ._cures import cure_explorer
 from ._playground import PlaygroundWidget, playground
 from ._softmax import softmax_explorer
 from ._training import dead_unit_explorer, gradient_explorer
 
 __all__ = [
     "activation_explorer", "softmax_explorer", "comparison_explorer", "gradient_explorer",
-    "dead_unit_explorer", "playground", "PlaygroundWidget", "Explorer", "CheckboxGroup",
+    "dead_unit_explorer", "cure_explorer", "playground", "PlaygroundWidget", "Explorer",
+    "CheckboxGroup",
 ]

@@ -310,3 +310,27 @@ def fit_limits(arrays, current=None, pad: float = 0.08, sticky: bool = False,
         else:  # growing: leave headroom so the next small step needs no new limits
             pad = max(pad, 0.2)
     return (round(low - pad * span, 10), round(high + pad * span, 10))
+
+
+def decade_limits(log_arrays, current=None, sticky: bool = False, min_decades: int = 1):
+    """Log-axis limits at whole powers of ten around data given as log10 values.
+
+    Args:
+        log_arrays: arrays of log10 values (e.g. `np.log10(norms[norms > 0])`).
+        current: the axis's current limits (data units), kept while they fit (see `fit_limits`).
+        sticky: as in `fit_limits`.
+        min_decades: the limits span at least this many powers of ten (with two or more, a
+            log axis always has labelled ticks).
+
+    Returns:
+        (low, high) in data units.
+
+    Example:
+        >>> decade_limits([[-2.3, -0.4]]), decade_limits([[-0.8, -0.6]], min_decades=2)
+        ((0.001, 1.0), (0.1, 10.0))
+    """
+    current_logs = None if current is None else tuple(np.log10(current))
+    low, high = fit_limits(log_arrays, current_logs, sticky=sticky)
+    low, high = float(np.floor(low)), float(np.ceil(high))
+    high = max(high, low + min_decades)
+    return 10.0 ** low, 10.0 ** high

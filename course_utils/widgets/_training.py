@@ -21,8 +21,8 @@ from .._validate import integer, one_of, real
 from ..network import MLP, Adam, fit
 from ..network.layers import init_name
 from ..plotting import COLORS, DISPLAY_NAMES
-from ..plotting.training import GRAD_LABEL, LAYER_LABEL
-from ._base import Explorer, fit_limits
+from ..plotting.training import GRAD_LABEL, LAYER_LABEL, layer_ticks
+from ._base import Explorer, decade_limits
 from ._controls import DESCRIPTION_STYLE
 
 GRADIENT_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu")
@@ -110,13 +110,10 @@ class GradientExplorer(Explorer):
                             bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
         if first or "depth" in changed:
             self.ax.set_xlim(0.5, depth + 1.5)
-            step = 1 if depth < 12 else 5
-            self.ax.set_xticks([1] + list(range(step, depth + 2, step))[1 if step == 1 else 0:])
+            self.ax.set_xticks(layer_ticks(depth + 1))
             self.invalidate("x")
         logs = [np.log10(v[v > 0]) for v in (setting, reference)]
-        current = None if first else tuple(np.log10(self.ax.get_ylim()))
-        low, high = fit_limits(logs, current, sticky=not first)
-        limits = (10.0 ** np.floor(low), 10.0 ** np.ceil(high))
+        limits = decade_limits(logs, None if first else self.ax.get_ylim(), sticky=not first)
         if limits != self.ax.get_ylim():
             self.ax.set_ylim(*limits)
             self.invalidate("y")
