@@ -120,7 +120,7 @@ def _requirement(arg, whole, above, at_least, below, at_most) -> str:
 def flag(value, owner: str, arg: str) -> bool:
     """`value` as a bool (True, False or a NumPy bool), or ValueError."""
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{owner}: {arg} must be True or False, got {value!r}")
+        raise ValueError(f"{owner}: {arg} must be True or False, got {describe(value)}")
     return bool(value)
 
 

@@ -94,9 +94,9 @@ def test_a_recorder_can_watch_a_second_run_from_scratch(digits):
 @pytest.mark.parametrize("make, message", [
     (lambda X, y: Recorder(X[:, :3][0], y[:1]), r"Recorder: X must be 2-D"),
     (lambda X, y: Recorder(X, y[:5]), r"Recorder: y has shape \(5,\) but X has 20 rows"),
-    (lambda X, y: Recorder(X, y, snapshots=5), r"snapshots must be a list of steps, got int 5"),
+    (lambda X, y: Recorder(X, y, snapshots=5), r"snapshots must be a list of steps, got 5"),
     (lambda X, y: Recorder(X, y, snapshots=(0, -1)), r"snapshots must be steps ≥ 0, got \[0, -1\]"),
-    (lambda X, y: Recorder(X, y, every=0), r"Recorder: every must be a positive integer, got int 0"),
+    (lambda X, y: Recorder(X, y, every=0), r"Recorder: every must be a positive integer, got 0"),
 ])
 def test_bad_arguments_are_named(digits, make, message):
     with pytest.raises(ValueError, match=message):

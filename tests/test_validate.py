@@ -49,7 +49,7 @@ def test_a_bool_is_not_a_number():
     (lambda: V.integer(31, "f", "depth", at_least=1, at_most=30),
      "f: depth must be an integer from 1 to 30, got 31"),
     (lambda: V.integer(1.5, "softmax", "axis"), "softmax: axis must be an integer, got 1.5"),
-    (lambda: V.flag("yes", "f", "derivative"), "f: derivative must be True or False, got 'yes'"),
+    (lambda: V.flag("yes", "f", "derivative"), "f: derivative must be True or False, got str 'yes'"),
     (lambda: V.one_of("tanh", ("relu",), "f", "activation"),
      r"f: activation must be one of ['relu'], got 'tanh'"),
     (lambda: V.real_vector([1.0], "f", "logits", 2, 20),

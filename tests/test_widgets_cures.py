@@ -64,7 +64,7 @@ def test_describe_says_the_setting_and_the_readout(ex):
     (dict(init="orthogonal"), r"unknown init 'orthogonal'"),
     (dict(init="he_uniform"), r"cure_explorer: init must be one of"),
     (dict(gain=10), r"cure_explorer: gain must be a number from 0.25 to 4, got 10"),
-    (dict(batch_norm="yes"), r"cure_explorer: batch_norm must be True or False, got 'yes'"),
+    (dict(batch_norm="yes"), r"cure_explorer: batch_norm must be True or False, got str 'yes'"),
 ])
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):

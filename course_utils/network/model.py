@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validate import describe, is_integer, real
+from .._validate import describe, flag, is_integer, real
 from . import losses as _losses
 from . import normalization
 from ._inputs import matrix
@@ -83,8 +83,8 @@ class MLP:
         self.seed = seed
         self.gain = real(gain, "MLP", "gain", above=0)
         self.output_gain = real(output_gain, "MLP", "output_gain", above=0)
-        self.batch_norm = _check_flag(batch_norm, "batch_norm")
-        self.residual = _check_flag(residual, "residual")
+        self.batch_norm = flag(batch_norm, "MLP", "batch_norm")
+        self.residual = flag(residual, "MLP", "residual")
         rng = np.random.default_rng(seed)
         self.layers = []
         for i, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
@@ -179,11 +179,6 @@ class MLP:
         return (f"MLP(sizes={self.sizes}, activation={self.hidden_activations}, "
                 f"init={self.init!r}, bias={self.bias}{extra})")
 
-
-def _check_flag(value, arg: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"MLP: {arg} must be True or False, got {describe(value)}")
-    return bool(value)
 
 
 def _check_sizes(sizes) -> list:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validate import describe, integer, real
+from .._validate import describe, flag, integer, real
 from . import losses as _losses
 from . import optimizers as _optimizers
 from ._inputs import matrix
@@ -173,8 +173,7 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
     batch_size = integer(batch_size, "fit", "batch_size", at_least=1)
     if progress not in (None, True, False):
         raise ValueError(f"fit: progress must be True, False or None, got {progress!r}")
-    if statistics not in (True, False):
-        raise ValueError(f"fit: statistics must be True or False, got {statistics!r}")
+    statistics = flag(statistics, "fit", "statistics")
     if clip_norm is not None:
         clip_norm = real(clip_norm, "fit", "clip_norm", above=0)
     if callback is not None and not callable(callback):

@@ -13,13 +13,14 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
+from .._validate import flag, integer, one_of, real
 from ..network import MLP
 from ..network.layers import init_name
 from ..plotting import COLORS, DISPLAY_NAMES
 from ..plotting.training import GRAD_LABEL, LAYER_LABEL, layer_ticks
 from ._base import Explorer, decade_limits
 from ._controls import DESCRIPTION_STYLE
-from ._training import _choice, _digits, _dropdown, _int_in, _number_in
+from ._training import _digits, _dropdown
 
 CURE_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu")
 CURE_INITS = (("naive normal(1.0)", "normal"), ("LeCun normal", "lecun_normal"),
@@ -36,15 +37,13 @@ class CureExplorer(Explorer):
                  batch_norm=False, residual=False, width=32, samples=128, seed=0):
         super().__init__()
         where = "cure_explorer"
-        depth = _int_in(depth, 1, MAX_DEPTH, where, "depth")
-        _choice(activation, CURE_ACTIVATIONS, where, "activation")
-        init = _choice(init_name(init), [v for _, v in CURE_INITS], where, "init")
-        gain = _number_in(gain, 0.25, 4.0, where, "gain")
-        for arg, value in (("batch_norm", batch_norm), ("residual", residual)):
-            if not isinstance(value, bool):
-                raise ValueError(f"{where}: {arg} must be True or False, got {value!r}")
-        self.width = _int_in(width, 1, 512, where, "width")
-        samples = _int_in(samples, 2, len(_digits().y_train), where, "samples")
+        depth = integer(depth, where, "depth", at_least=1, at_most=MAX_DEPTH)
+        one_of(activation, CURE_ACTIVATIONS, where, "activation")
+        init = one_of(init_name(init), [v for _, v in CURE_INITS], where, "init")
+        gain = real(gain, where, "gain", at_least=0.25, at_most=4.0)
+        batch_norm, residual = flag(batch_norm, where, "batch_norm"), flag(residual, where, "residual")
+        self.width = integer(width, where, "width", at_least=1, at_most=512)
+        samples = integer(samples, where, "samples", at_least=2, at_most=len(_digits().y_train))
         self.seed = seed
         split = _digits()
         self.X, self.y = split.X_train[:samples], split.y_train[:samples]
