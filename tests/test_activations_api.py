@@ -230,3 +230,17 @@ def test_softmax_jacobian_is_full_not_diagonal():
     J = A.Softmax().jacobian([1.0, 2.0, 3.0])
     s = A.softmax([1.0, 2.0, 3.0])
     np.testing.assert_allclose(J, np.diag(s) - np.outer(s, s), rtol=1e-15, atol=1e-17)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE + ["gelu_tanh"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_evaluating_in_blocks_changes_no_bit(name, dtype):
+    # Large arrays run each formula on cache-sized blocks (activations._base.in_blocks), for
+    # speed only: the same numbers as the formula on the whole array, rounded once.
+    act = A.get("gelu", approximate=True) if name == "gelu_tanh" else A.get(name)
+    x = np.random.default_rng(3).normal(0, 10, size=(3, 21_845)).astype(dtype)  # 4 blocks + a tail
+    whole = x.astype(np.float64)
+    np.testing.assert_array_equal(act(x), act._forward(whole).astype(dtype))
+    np.testing.assert_array_equal(act.derivative(x), act._derivative(whole).astype(dtype))
+    g = np.linspace(-1, 1, x.size).reshape(x.shape).astype(dtype)
+    np.testing.assert_array_equal(act.backward(x, g), act._backward(whole, g.astype(np.float64)).astype(dtype))
