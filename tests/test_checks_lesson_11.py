@@ -142,7 +142,8 @@ def test_the_counterexample_shows_the_numbers():
 def test_the_written_answers():
     assert verdict("initial_loss", lambda: float(np.log(10))).passed
     assert_failed("initial_loss", lambda: 0.1, "too low", "−log(1/10)")
-    assert verdict("symmetry_why", lambda: "a").passed
+    assert verdict("symmetry_why", lambda: "b").passed
+    assert_failed("symmetry_why", lambda: "a", "size is not the problem")
     assert_failed("symmetry_why", lambda: "c", "all-zero start")
     assert_failed("symmetry_why", lambda: "d", "same mini-batch", "exact copies")
 

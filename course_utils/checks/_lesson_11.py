@@ -210,12 +210,12 @@ SYMMETRY = ChoiceExercise(
     "symmetry_why", "why weights must not start equal", LESSON,
     "Every weight of a tanh network starts at the same value 0.1 (every bias at 0). What "
     "happens when you train it?",
-    {"a": ("Every unit of a layer computes the same output and receives the same gradient, so "
-           "the units stay identical for ever: each layer acts like a single unit.",
-           "Identical units get identical updates: only random starting weights break the symmetry."),
-     "b": ("It trains normally, only more slowly, because 0.1 is a small initial weight.",
+    {"a": ("It trains normally, only more slowly, because 0.1 is a small initial weight.",
            "The size is not the problem: equal weights make every unit of a layer the same "
            "function of the input, and gradient descent keeps them equal."),
+     "b": ("Every unit of a layer computes the same output and receives the same gradient, so "
+           "the units stay identical for ever: each layer acts like a single unit.",
+           "Identical units get identical updates: only random starting weights break the symmetry."),
      "c": ("The gradients are exactly 0, so nothing at all is learned.",
            "That is the all-zero start (tanh(0) = 0 passes nothing on); with 0.1 the gradients "
            "are not 0, but they are the same for every unit of a layer."),
@@ -224,7 +224,7 @@ SYMMETRY = ChoiceExercise(
            "Every unit of a layer sees the same mini-batch and computes the same function of "
            "it, so their gradients are equal on every batch, random or not: the lesson trained "
            "five epochs of shuffled batches and the 16 units were still exact copies.")},
-    "a")
+    "b")
 
 
 # --- stretch: the backward pass of a residual block with batch norm --------------------------

@@ -3,7 +3,9 @@
 Each explore exercise names exact playground settings, so its answer is a fact a student finds
 by playing (or with the `Playground` engine) and the check finds the same way, on the same
 machine: the check trains the same networks (seeded, deterministic) and compares. Nothing here
-can be read off a static plot in the lesson. Registered in `_catalogue._MODULES`.
+can be read off a static plot in the lesson. The stretch exercise asks for a σ with two
+properties (the plain network fails by saturation, the batch-norm network learns), and the
+check trains both. Registered in `_catalogue._MODULES`.
 """
 
 from __future__ import annotations
@@ -208,27 +210,26 @@ DEAD_NETWORK = ChoiceExercise(
     "At learning rate 0.3 the playground's ReLU network shows: the loss flat near 0.7, test "
     "accuracy about 0.5, the map one flat colour, layer 3 100 % dead, and every line of the "
     "gradient panel ending after a few dozen steps. What happened?",
-    {"a": ("Every unit of layer 3 outputs 0 for every point: the output layer gets the same "
-           "input everywhere and predicts one constant probability, its weights multiply inputs "
-           "of 0, and no gradient passes back through layer 3 (slope 0 everywhere). Every weight "
-           "gradient is exactly 0, which a log scale cannot draw.",
-           "A dead layer cuts the network in two: nothing reaches the output, nothing comes back."),
-     "b": ("Vanishing gradients: each layer shrank the gradient until it was too small for the "
+    {"a": ("Vanishing gradients: each layer shrank the gradient until it was too small for the "
            "log-scale panel to draw.",
            "Vanishing gradients shrink by a factor per layer (lesson 08) but stay positive: their "
            "lines go on, lower down. A line that ends means a gradient of exactly 0, and a dead "
            "layer passes exactly nothing back (slope 0), not a little."),
-     "c": ("The learning rate 0.3 makes every step overshoot, so the loss bounces around 0.7; "
+     "b": ("The learning rate 0.3 makes every step overshoot, so the loss bounces around 0.7; "
            "lowering the learning rate again lets the network recover.",
            "Overshooting makes the loss jump, not lie flat; and lesson 12 lowered the learning "
            "rate back to 0.03 for 800 steps without any change: a dead unit's gradient is 0 at "
            "every learning rate."),
+     "c": ("Layer 3 outputs 0 for every point, so the output layer predicts one constant "
+           "probability, and with slope 0 no gradient passes back through layer 3: every weight "
+           "gradient is exactly 0, which a log scale cannot draw.",
+           "A dead layer cuts the network in two: nothing reaches the output, nothing comes back."),
      "d": ("The network predicts 0.5 for every point, and 0.5 is where the cross-entropy is "
            "smallest, so every gradient is 0.",
            "0.5 is only the best constant prediction: the loss gradient p − y is still ±0.5 at "
            "every point. The weights get no gradient because what they multiply (layer 3's "
            "outputs) is 0, and nothing passes back through a layer whose slope is 0.")},
-    "a")
+    "c")
 
 
 # --- 5 (stretch): saturation, and batch norm's rescue ------------------------------------------
