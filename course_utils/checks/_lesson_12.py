@@ -242,33 +242,32 @@ def _judge_rescue(ex, answer):
     sigma, verdict = _sigma(ex, answer)
     if verdict is not None:
         return verdict
+
+    def failed(what, hint):
+        return Verdict("failed", msg.failed(ex.title, f"with σ = {sigma:g} {what}", hint=hint))
+
     plain = _playground(SIGMOID_STEPS, init_std=sigma, **RESCUE)
     learned = _first_at_least(plain, SIGMOID_ACCURACY)
     if learned is not None:
-        return Verdict("failed", msg.failed(
-            ex.title, f"with σ = {sigma:g} the plain network does not fail: its test accuracy "
-                      f"reaches {SIGMOID_ACCURACY:g} at step {learned}",
-            hint="Raise σ until the network fails again, this time because its units saturate "
-                 "(the saturated panel fills up)."))
+        return failed(f"the plain network does not fail: its test accuracy reaches "
+                      f"{SIGMOID_ACCURACY:g} at step {learned}",
+                      "Raise σ until the network fails again, this time because its units "
+                      "saturate (the saturated panel fills up).")
     saturated = _saturated(plain)
     if saturated < SATURATED:
-        return Verdict("failed", msg.failed(
-            ex.title, f"with σ = {sigma:g} the plain network fails, but not by saturation: "
-                      f"{100 * saturated:.0f} % of the hidden outputs are saturated at step "
-                      f"{SIGMOID_STEPS} (at least {100 * SATURATED:.0f} % asked)",
-            hint="That is the vanishing side of lesson 12 (σ too small: the gradient fades "
-                 "layer by layer). Look on the other side: weights so large that the "
-                 "pre-activations sit in the sigmoid's flat tails."))
+        return failed(f"the plain network fails, but not by saturation: {100 * saturated:.0f} % "
+                      f"of the hidden outputs are saturated at step {SIGMOID_STEPS} (at least "
+                      f"{100 * SATURATED:.0f} % asked)",
+                      "That is the vanishing side of lesson 12 (σ too small: the gradient fades "
+                      "layer by layer). Look on the other side: weights so large that the "
+                      "pre-activations sit in the sigmoid's flat tails.")
     normed = _playground(SIGMOID_STEPS, init_std=sigma, normalization="batch norm", **RESCUE)
-    rescued = _first_at_least(normed, SIGMOID_ACCURACY)
-    if rescued is None:
-        return Verdict("failed", msg.failed(
-            ex.title, f"with σ = {sigma:g} batch norm does not rescue the network: its best test "
-                      f"accuracy within {SIGMOID_STEPS} steps is "
-                      f"{max(normed.history.test_accuracy):.3f}",
-            hint="Batch norm rescales X W whatever the size of W, but a σ far beyond the "
-                 "failure also makes W learn very slowly (its gradient shrinks like 1/σ): "
-                 "take a σ just large enough for the plain network to fail."))
+    if _first_at_least(normed, SIGMOID_ACCURACY) is None:
+        return failed(f"batch norm does not rescue the network: its best test accuracy within "
+                      f"{SIGMOID_STEPS} steps is {max(normed.history.test_accuracy):.3f}",
+                      "Batch norm rescales X W whatever the size of W, but a σ far beyond the "
+                      "failure also makes W learn very slowly (its gradient shrinks like 1/σ): "
+                      "take a σ just large enough for the plain network to fail.")
     return Verdict("passed", msg.passed(
         ex.title, f"with σ = {sigma:g} the plain {RESCUE['depth']}-layer network fails by "
                   f"saturation, and with batch norm it reaches test accuracy ≥ "
