@@ -7,11 +7,13 @@ verdict and returns within its time budget, leaving tracing, exceptions and np.e
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -122,6 +124,45 @@ def test_off_the_main_thread_the_check_still_returns_in_time():
     worker.start()
     worker.join(5)
     assert box["call"].timed_out and box["call"].still_running
+
+
+def test_an_abandoned_call_that_ends_later_leaves_stdout_and_the_warning_filters_alone():
+    # Off the main thread a call that runs too long is abandoned. When it ends, later, it must
+    # not put back the stdout or warning filters of the moment it started: by then the next
+    # test (a doctest capturing its output, say) has its own.
+    release, box = threading.Event(), {}
+    worker = threading.Thread(target=lambda: box.update(
+        call=_run.call(lambda: release.wait(10), budget=0.1)))
+    worker.start()
+    worker.join(5)
+    assert box["call"].timed_out and box["call"].still_running
+    saved, mine = sys.stdout, io.StringIO()
+    sys.stdout = mine
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            filters = list(warnings.filters)
+            release.set()
+            for thread in threading.enumerate():
+                if thread.name == "course-utils-check":
+                    thread.join(5)
+            assert sys.stdout is mine
+            assert warnings.filters == filters
+    finally:
+        sys.stdout = saved
+
+
+def test_prints_and_warnings_of_a_call_in_a_thread_are_still_captured():
+    def noisy(x):
+        print("from the student")
+        return np.exp(np.asarray(x, dtype=float))
+
+    box = {}
+    worker = threading.Thread(target=lambda: box.update(call=_run.call(noisy, ([1000.0],), budget=5)))
+    worker.start()
+    worker.join(10)
+    assert box["call"].warnings == ["overflow encountered in exp"]
+    assert box["call"].error is None and box["call"].cpu_seconds >= 0
 
 
 class Unprintable:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pytest
@@ -104,6 +105,34 @@ def test_a_slow_loop_costs_nothing_where_speed_is_not_asked_for():
     assert v.passed, v.message
     assert "Note: it is correct but far slower than NumPy" in v.message
     assert not verdict("sigmoid", sigmoid_loop).passed  # the sigmoid task asks for speed
+
+
+def relu_on_a_busy_machine(x):
+    time.sleep(0.05)  # the scheduler runs someone else: wall time passes, this code does no work
+    return np.maximum(x, 0)
+
+
+def test_a_busy_machine_does_not_make_a_vectorised_answer_slow():
+    v = verdict("relu", relu_on_a_busy_machine)  # 50 ms of waiting is 2.5 times the slow floor
+    assert v.passed, v.message
+
+
+def test_a_slow_patch_is_retried_before_an_answer_is_called_slow():
+    big_calls = []
+
+    def relu(x):
+        x = np.asarray(x)
+        if x.size >= 100_000:
+            big_calls.append(1)
+            if len(big_calls) <= 3:  # the first timed runs are slowed down by 60 ms of work
+                end = time.thread_time() + 0.06
+                while time.thread_time() < end:
+                    pass
+        return np.maximum(x, 0)
+
+    v = verdict("relu", relu)
+    assert v.passed, v.message
+    assert len(big_calls) > 3
 
 
 # --- each exercise on its own --------------------------------------------------------------------

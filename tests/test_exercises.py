@@ -272,3 +272,32 @@ def test_students_see_no_test_harness_markers():
         for path in sorted((ROOT / folder).glob("*.ipynb")):
             for cell in nbformat.read(path, as_version=4).cells:
                 assert "NBVAL_" not in cell.source, f"{folder}/{path.name}: {cell.source[:60]!r}"
+
+
+# --- the instructor guide's course map says what the notebooks hold ---------------------------------
+def _counts(path):
+    """(exercises, stretch exercises, automatic points, points marked by hand) of a solutions notebook."""
+    nb = nbformat.read(path, as_version=4)
+    headers = [c.source.splitlines()[0] for c in nb.cells
+               if c.cell_type == "markdown" and c.source.startswith("## Exercise ")]
+    auto = sum(c.metadata["nbgrader"]["points"] for c in check_cells(nb))
+    hand = sum(c.metadata["nbgrader"]["points"] for c in graded(nb) if c.cell_type == "markdown")
+    return len(headers), sum("— stretch (" in h for h in headers), auto, hand
+
+
+def test_the_course_map_in_the_instructor_guide_matches_the_notebooks():
+    guide = (ROOT / "INSTRUCTORS.md").read_text(encoding="utf-8")
+    rows = {m["lesson"]: m for m in re.finditer(
+        r"^\| (?P<lesson>\d\d) \| \[[^]]+\]\(exercises/(?P<name>[^)]+)\) \| (?P<n>\d+): (?P<kinds>.*) \| "
+        r"(?P<total>\d+) \((?P<auto>\d+) \+ (?P<hand>\d+)\) \|$", guide, re.M)}
+    assert sorted(rows) == [p.name[:2] for p in SOLUTIONS]
+    sums = [0, 0, 0, 0]
+    for path in SOLUTIONS:
+        row, (n, stretch, auto, hand) = rows[path.name[:2]], _counts(path)
+        assert row["name"] == path.name
+        assert (int(row["n"]), int(row["auto"]), int(row["hand"])) == (n, auto, hand), path.name
+        assert int(row["total"]) == auto + hand, path.name
+        assert row["kinds"].count("**") == 2 * stretch, f"{path.name}: {stretch} stretch exercise(s) in bold"
+        sums = [a + b for a, b in zip(sums, (n, stretch, auto, hand))]
+    n, stretch, auto, hand = sums
+    assert f"| | **total** | **{n}** ({stretch} stretch) | **{auto + hand} ({auto} + {hand})** |" in guide

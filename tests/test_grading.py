@@ -121,3 +121,22 @@ def test_earlier_exercises_are_replaced_while_grading():
          "    return s * (g - np.sum(g * s, axis=-1, keepdims=True))\n", ns)
     assert grade_fn()("softmax_vjp", ns) is None
     assert ns["softmax"] is softmax_stub
+
+
+def test_lesson_11_the_course_batch_norm_scores_nothing_and_the_block_is_graded_on_its_own():
+    ns = {"np": np}
+    exec("from course_utils.network import BatchNorm\n"
+         "def batch_norm_forward(U, gamma, beta, eps=1e-5):\n"
+         "    bn = BatchNorm(np.shape(U)[1], eps=eps)\n"
+         "    bn.gamma[:], bn.beta[:] = gamma, beta\n"
+         "    return bn.forward(U)\n"
+         "def batch_norm_backward(grad_Z, U, gamma, eps=1e-5):\n"
+         "    raise NotImplementedError()\n"
+         "def residual_block_backward(grad_A, X, W, gamma, beta, activation):\n"
+         "    U = X @ W\n"
+         "    dZ = grad_A * activation.derivative(batch_norm_forward(U, gamma, beta))\n"
+         "    dU, d_gamma, d_beta = batch_norm_backward(dZ, U, gamma)\n"
+         "    return grad_A + dU @ W.T, X.T @ dU, d_gamma, d_beta\n", ns)
+    with pytest.raises(Exception, match=r"uses the course's own batch norm \(network.normalization.BatchNorm\)"):
+        grade_fn()("batch_norm_forward", ns)
+    assert grade_fn()("residual_block_backward", ns) is None  # its own points, whatever 1 and 2 scored

@@ -24,6 +24,7 @@ def same(a, b):
     dict(),
     dict(dataset="spirals", activation="relu", optimizer="momentum", lr=0.1),
     dict(dataset="moons", activation="prelu", depth=2, width=5, batch_size=7),
+    dict(activation="sigmoid", depth=4, normalization="batch norm", batch_size=7),
 ])
 def test_same_settings_give_the_same_boundary_after_n_steps(settings):
     a = Playground(**settings).step(120)
@@ -33,10 +34,11 @@ def test_same_settings_give_the_same_boundary_after_n_steps(settings):
     assert np.array_equal(a.history.as_array("train_loss"), b.history.as_array("train_loss"))
 
 
-def test_how_the_steps_are_split_into_calls_does_not_matter():
+@pytest.mark.parametrize("normalization", ["none", "batch norm"])
+def test_how_the_steps_are_split_into_calls_does_not_matter(normalization):
     # The widget trains in chunks of whatever size fits a frame.
-    whole = Playground(dataset="xor", activation="relu").step(100)
-    parts = Playground(dataset="xor", activation="relu")
+    whole = Playground(dataset="xor", activation="relu", normalization=normalization).step(100)
+    parts = Playground(dataset="xor", activation="relu", normalization=normalization)
     for n in (1, 9, 37, 3, 50):
         parts.step(n)
     assert parts.steps == whole.steps == 100
@@ -88,7 +90,7 @@ def test_the_batch_size_changes_without_a_reset():
 @pytest.mark.parametrize("change", [
     dict(activation="relu"), dict(depth=2), dict(width=4), dict(dataset="moons"),
     dict(noise=0.1), dict(points=200), dict(test_fraction=0.3), dict(seed=3),
-    dict(init="he"), dict(init_std=2.0), dict(optimizer="sgd"),
+    dict(init="he"), dict(init_std=2.0), dict(optimizer="sgd"), dict(normalization="batch norm"),
 ])
 def test_a_change_to_the_network_or_data_resets_cleanly(change):
     pg = Playground().step(40)
@@ -146,6 +148,54 @@ def test_normalizations_plug_in_as_one_entry(monkeypatch):
     assert built == [[2, 8, 8, 8, 2]]
 
 
+# --- batch norm (lesson 11) ---------------------------------------------------------------------
+def test_batch_norm_puts_a_batch_norm_before_every_hidden_activation():
+    pg = Playground(normalization="batch norm", depth=3)
+    assert [layer.norm is not None for layer in pg.model.layers] == [True, True, True, False]
+    assert "batch norm" in pg.describe()
+    assert pg.configure(normalization="none") is True
+    assert all(layer.norm is None for layer in pg.model.layers)
+
+
+def test_batch_norm_is_measured_in_evaluation_mode_and_measuring_changes_nothing():
+    from course_utils.network.losses import SoftmaxCrossEntropy
+
+    pg = Playground(normalization="batch norm", activation="sigmoid").step(47)
+    norms = [layer.norm for layer in pg.model.layers[:-1]]
+    running = [(bn.running_mean.copy(), bn.running_var.copy()) for bn in norms]
+    state = pg.state  # measured now (47 is between two records)
+    assert all(bn.training for bn in norms)  # left in training mode, for the next step
+    assert all(np.array_equal(bn.running_mean, m) and np.array_equal(bn.running_var, v)
+               for bn, (m, v) in zip(norms, running))
+    pg.model.eval()  # the loss is the prediction with the running statistics
+    test_loss = SoftmaxCrossEntropy()(pg.model.forward(pg.split.X_test), pg.split.y_test)
+    pg.model.train()
+    assert state["test_loss"] == test_loss
+    assert same(weights(pg.step(13)), weights(Playground(normalization="batch norm",
+                                                        activation="sigmoid").step(60)))
+
+
+def test_batch_norm_never_trains_on_a_batch_of_one():
+    pg = Playground(normalization="batch norm", points=42, batch_size=10)  # 21 training points
+    pg.step(30)  # 10 + 10 and a leftover of 1 each pass: the leftover waits for the next one
+    assert pg.steps == 30 and pg.diverged is None
+    with pytest.raises(ValueError, match="batch norm needs batches of at least 2 points, got batch_size 1"):
+        pg.configure(batch_size=1)
+    assert pg.steps == 30 and pg.settings["batch_size"] == 10
+    with pytest.raises(ValueError, match="batch norm needs batches of at least 2"):
+        Playground(batch_size=1).configure(normalization="batch norm")
+
+
+def test_batch_norm_lets_the_deep_sigmoid_network_learn():
+    settings = dict(activation="sigmoid", depth=6, optimizer="momentum", lr=0.03)
+    plain = Playground(**settings).step(300).state
+    normed = Playground(normalization="batch norm", **settings).step(300)
+    assert plain["test_accuracy"] < 0.6 and "vanishing" in plain["diagnosis"]
+    assert max(normed.history.test_accuracy) >= 0.95
+    ratio = normed.state["grad_norm"][0] / normed.state["grad_norm"][-1]
+    assert ratio > 1e3 * plain["grad_norm"][0] / plain["grad_norm"][-1]
+
+
 # --- bad input: clear errors, nothing changed ---------------------------------------------------
 @pytest.mark.parametrize("settings, words", [
     (dict(dataset="spiral"), ["dataset", "'circles'", "'spirals'", "'spiral'"]),
@@ -165,7 +215,7 @@ def test_normalizations_plug_in_as_one_entry(monkeypatch):
     (dict(test_fraction=1.0), ["test_fraction", "0.1 to 0.9"]),
     (dict(init="glorot"), ["unknown init 'glorot'", "auto"]),
     (dict(optimizer="rmsprop"), ["optimizer", "'adam'", "'rmsprop'"]),
-    (dict(normalization="batch"), ["normalization", "'none'"]),
+    (dict(normalization="batch"), ["normalization", "'none'", "'batch norm'"]),
     (dict(seed=-1), ["seed", "-1"]),
     (dict(learning_rate=0.1), ["unknown setting", "learning_rate", "lr"]),
 ])

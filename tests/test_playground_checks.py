@@ -17,9 +17,10 @@ def _todo():
 
 def test_the_exercises_are_registered_in_course_order():
     ids = checks.available()
-    mine = ["spirals_learners", "sigmoid_init_std", "relu_dead_by_layer", "dead_network_why"]
+    mine = ["spirals_learners", "sigmoid_init_std", "relu_dead_by_layer", "dead_network_why",
+            "batch_norm_rescue"]
     assert [i for i in ids if i in mine] == mine
-    assert ids.index("dead_network_why") > ids.index("keras_accuracy_gap")  # after lesson 10
+    assert ids.index("spirals_learners") > ids.index("residual_block_backward")  # after lesson 11
 
 
 def test_the_spirals_truth_is_what_the_playground_shows():
@@ -45,15 +46,28 @@ def test_spirals_learners_judges_the_set_of_names():
 
 
 def test_sigmoid_init_std_trains_the_students_sigma():
-    ok = verdict("sigmoid_init_std", lambda: 1.5)
-    assert ok.passed and "σ = 1.5" in ok.message
-    small = verdict("sigmoid_init_std", lambda: 0.35)  # Xavier's size: vanishing
+    ok = verdict("sigmoid_init_std", lambda: 2.0)
+    assert ok.passed and "σ = 2" in ok.message and "8-layer" in ok.message
+    small = verdict("sigmoid_init_std", lambda: 0.25)  # Xavier's size for 16 units: vanishing
     assert small.status == "failed" and "below 0.95" in small.message and "1/4" in small.message
+    # Four times Xavier's σ (the lesson's 6 × 8 fix, transcribed) is not quite enough here.
+    assert "Too small" in verdict("sigmoid_init_std", lambda: 1.0).message
     large = verdict("sigmoid_init_std", lambda: 9.0)
-    assert large.status == "failed" and "saturate" in large.message
-    assert "one number between 0 and 10" in verdict("sigmoid_init_std", lambda: -1).message
-    assert "one number between 0 and 10" in verdict("sigmoid_init_std", lambda: [1.4]).message
-    assert verdict("sigmoid_init_std", np.float64(1.4)).passed  # a plain value is accepted too
+    assert large.status == "failed" and "Too large" in large.message and "saturated" in large.message
+    assert "one number between 0 and 20" in verdict("sigmoid_init_std", lambda: -1).message
+    assert "one number between 0 and 20" in verdict("sigmoid_init_std", lambda: [1.4]).message
+    assert verdict("sigmoid_init_std", np.float64(1.5)).passed  # a plain value is accepted too
+
+
+def test_batch_norm_rescue_needs_a_failure_by_saturation_that_batch_norm_fixes():
+    ok = verdict("batch_norm_rescue", lambda: 7.0)
+    assert ok.passed and "σ = 7" in ok.message and "fails by saturation" in ok.message
+    learns = verdict("batch_norm_rescue", lambda: 2.0)  # the plain network learns: no failure
+    assert learns.status == "failed" and "does not fail" in learns.message
+    vanishing = verdict("batch_norm_rescue", lambda: 0.35)  # fails, by vanishing gradients
+    assert vanishing.status == "failed" and "not by saturation" in vanishing.message
+    assert "vanishing side" in vanishing.message
+    assert "not answered yet" in verdict("batch_norm_rescue", _todo).message
 
 
 def test_relu_dead_by_layer_compares_each_layer():
@@ -70,8 +84,8 @@ def test_relu_dead_by_layer_compares_each_layer():
 
 
 def test_the_choice_question_has_feedback_for_every_letter():
-    assert verdict("dead_network_why", lambda: "a").passed
-    for letter in "bcd":
+    assert verdict("dead_network_why", lambda: "c").passed
+    for letter in "abd":
         v = verdict("dead_network_why", lambda letter=letter: letter)
         assert v.status == "failed" and "Hint:" in v.message
 
@@ -88,7 +102,7 @@ def test_a_slow_answer_is_stopped(monkeypatch):
 
 
 @pytest.mark.parametrize("exercise_id", ["spirals_learners", "sigmoid_init_std",
-                                         "relu_dead_by_layer"])
+                                         "relu_dead_by_layer", "batch_norm_rescue"])
 def test_an_error_in_the_answer_is_reported_not_raised(exercise_id):
     def broken():
         return 1 / 0

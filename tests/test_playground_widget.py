@@ -72,7 +72,7 @@ def test_learning_rate_and_batch_size_controls_do_not_reset(pg):
 NETWORK_CONTROLS = [
     ("dataset", "xor"), ("noise", 0.2), ("test_fraction", 0.3), ("points", 200),
     ("activation", "relu"), ("depth", 5), ("width", 4), ("init", "normal"), ("init_std", 2.0),
-    ("optimizer", "sgd"), ("seed", 7),
+    ("optimizer", "sgd"), ("seed", 7), ("normalization", "batch norm"),
 ]
 
 
@@ -115,6 +115,18 @@ def test_sigma_shows_only_for_the_normal_initialiser(pg):
     assert w.controls["init_std"].layout.display is None
     w.controls["init_std"].value = 1.5
     assert w.trainer.settings["init_std"] == 1.5
+
+
+def test_the_normalisation_control_shows_and_builds_batch_norm(pg):
+    w = pg("circles", "sigmoid", depth=4, steps=20)
+    control = w.controls["normalization"]
+    assert list(control.options) == ["none", "batch norm"] and control.layout.display != "none"
+    control.value = "batch norm"
+    assert w.trainer.steps == 0 and w.trainer.model.layers[0].norm is not None
+    w.run(30)
+    assert "step 30 ·" in w.status_line.value and "batch norm" in w.describe()
+    w.controls["batch_size"].value = 1  # batch norm cannot normalise one point: said, not done
+    assert "at least 2" in w.status.value and w.trainer.settings["batch_size"] == 10
 
 
 def test_health_panel_switches_between_saturated_and_dead(pg):

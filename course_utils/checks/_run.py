@@ -5,6 +5,11 @@ swallowed (the check prints one result), RuntimeWarnings are recorded, and a fun
 too long is stopped (SIGALRM on the main thread, the way a Jupyter kernel runs cells; `_stopper`
 makes that work even through a bare `except:`) or, where signals are unavailable (Windows, other
 threads), abandoned in a background thread.
+
+Prints and warnings are process-wide state (`sys.stdout`, the warnings filters), so only the
+calling thread swaps and restores them, around the whole call: a worker thread that is abandoned
+and finishes later restores nothing, and never puts back a stdout or a filter list that is stale
+by then. (np.errstate and the profiler of `_isolation` are per thread: the worker sets its own.)
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ class Call:
     error_function: str | None = None  # the student's function whose line raised
     warnings: list = field(default_factory=list)  # RuntimeWarning messages, in order
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the calling thread's CPU time: what a speed comparison uses
     timed_out: bool = False
     still_running: bool = False  # thread fallback: the call could not be stopped
 
@@ -69,16 +75,27 @@ def _describe_frame(frame) -> str | None:
     return f"{where}: {line}" if line else where
 
 
-def _invoke(fn, args, kwargs, watch=None) -> Call:
-    """Call fn(*args, **kwargs) with warnings recorded and stdout/stderr swallowed (and, with a
-    `watch`, the calls it makes into the course's own implementation recorded)."""
-    call = Call()
+@contextlib.contextmanager
+def _captured():
+    """For the block: every warning recorded (the list it yields) and prints swallowed."""
     sink = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, np.errstate(
-        over="warn", invalid="warn", divide="warn", under="ignore"
-    ), contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(sink), \
+            contextlib.redirect_stderr(sink):
         warnings.simplefilter("always")
-        start = time.perf_counter()
+        yield caught
+
+
+def _runtime_warnings(caught) -> list:
+    return [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def _invoke(fn, args, kwargs, watch=None) -> Call:
+    """Call fn(*args, **kwargs) in this thread and record what happened (and, with a `watch`,
+    the calls it makes into the course's own implementation). Thread-local state only: the
+    caller captures prints and warnings (`_captured`)."""
+    call = Call()
+    with np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+        start, cpu_start = time.perf_counter(), time.thread_time()
         try:
             with watch if watch is not None else contextlib.nullcontext():
                 call.value = fn(*args, **kwargs)
@@ -92,9 +109,7 @@ def _invoke(fn, args, kwargs, watch=None) -> Call:
             call.error_line = _describe_frame(frame)
             call.error.__traceback__ = None  # drop references to the student's frames
         call.seconds = time.perf_counter() - start
-    call.warnings = [
-        str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)
-    ]
+        call.cpu_seconds = time.thread_time() - cpu_start
     return call
 
 
@@ -127,11 +142,13 @@ def _call_with_alarm(fn, args, kwargs, budget, watch=None) -> Call:
     # Re-fire every 0.05 s while the student's code still runs (in case it caught the first).
     signal.setitimer(signal.ITIMER_REAL, budget, 0.05)
     try:
-        try:
-            result = _invoke(fn, args, kwargs, watch)
-        finally:
-            stopper.disarm()  # first: from now on an alarm does nothing
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        with _captured() as caught:
+            try:
+                result = _invoke(fn, args, kwargs, watch)
+            finally:
+                stopper.disarm()  # first: from now on an alarm does nothing
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        result.warnings = _runtime_warnings(caught)
     except OutOfTime:
         result = Call(timed_out=True, seconds=time.perf_counter() - start)
     finally:
@@ -155,8 +172,11 @@ def _call_in_thread(fn, args, kwargs, budget, watch=None) -> Call:
 
     worker = threading.Thread(target=target, name="course-utils-check", daemon=True)
     start = time.perf_counter()
-    worker.start()
-    worker.join(budget)
+    with _captured() as caught:  # swapped and restored here, in the calling thread, whatever happens
+        worker.start()
+        worker.join(budget)
     if worker.is_alive():
         return Call(timed_out=True, still_running=True, seconds=time.perf_counter() - start)
-    return box["call"]
+    result = box["call"]
+    result.warnings = _runtime_warnings(caught)
+    return result

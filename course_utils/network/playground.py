@@ -37,6 +37,7 @@ from ._threads import single_blas_thread
 from .layers import init_name
 from .losses import SoftmaxCrossEntropy, accuracy
 from .model import MLP
+from .normalization import evaluation, statistics_kept
 from .stats import SATURATION, dead_fraction, saturated_fraction
 
 DATASETS = {
@@ -56,10 +57,14 @@ OPTIMIZERS = {
 
 NORMALIZATIONS = {
     "none": lambda sizes, **kw: MLP(sizes, **kw),
+    "batch norm": lambda sizes, **kw: MLP(sizes, batch_norm=True, **kw),
 }
 """How the hidden layers are normalised: name → a model factory (sizes, activation, init, seed,
-init_std). A normalisation (e.g. batch norm) plugs in as one more entry here; the widget
-offers every entry."""
+init_std); "batch norm" is lesson 11's `normalization.BatchNorm` before every hidden
+activation. The widget offers every entry."""
+
+MIN_BATCH = {"batch norm": 2}
+"""The smallest batch a normalisation can train on (batch norm cannot normalise one point)."""
 
 LIVE = frozenset({"lr", "batch_size"})
 """Settings that change without a reset: training goes on from where it is."""
@@ -135,7 +140,7 @@ class Playground:
         init: "auto" (default: Xavier for sigmoid/tanh, He otherwise) or a name of
             `layers.INITIALIZERS`.
         init_std: σ of init="normal" (default 1.0).
-        normalization: one of `NORMALIZATIONS` (default "none").
+        normalization: one of `NORMALIZATIONS`: "none" (default) or "batch norm".
         optimizer: "adam" (default), "momentum" (SGD with momentum 0.9) or "sgd".
         lr: the learning rate, > 0 (default 0.03); live.
         batch_size: points per step, ≥ 1 (default 10); live.
@@ -221,11 +226,13 @@ class Playground:
         """Train `n` mini-batch steps (fewer if the numbers overflow: see `diverged`)."""
         n = integer(n, "Playground.step", "n", at_least=1)
         X, y = self.split.X_train, self.split.y_train
+        # A leftover too small for the normalisation waits for the next shuffle.
+        last = len(y) - MIN_BATCH.get(self._settings["normalization"], 1)
         with single_blas_thread(), np.errstate(all="ignore"):
             for _ in range(n):
                 if self.diverged is not None:
                     break
-                if self._order is None or self._position >= len(y):
+                if self._order is None or self._position > last:
                     self._order, self._position = self._rng.permutation(len(y)), 0
                 rows = self._order[self._position:self._position + self._settings["batch_size"]]
                 self._position += len(rows)
@@ -253,13 +260,20 @@ class Playground:
         return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in self._state.items()}
 
     def _measure(self) -> dict:
+        # Batch norm: the losses and accuracies are the network's predictions, in evaluation
+        # mode (running statistics, as `fit` records them); the gradients and the dead and
+        # saturated shares are what a training step sees, in training mode on the whole
+        # training set, without touching the running statistics. Without batch norm both
+        # passes are the same network.
         split, model, loss = self.split, self.model, self._loss
         with single_blas_thread(), np.errstate(all="ignore"):
-            logits = model.forward(split.X_test)
-            test_loss, test_acc = loss(logits, split.y_test), accuracy(logits, split.y_test)
-            logits = model.forward(split.X_train)
-            train_loss, train_acc = loss(logits, split.y_train), accuracy(logits, split.y_train)
-            model.backward(loss.gradient(logits, split.y_train))
+            with evaluation(model):
+                logits = model.forward(split.X_test)
+                test_loss, test_acc = loss(logits, split.y_test), accuracy(logits, split.y_test)
+                logits = model.forward(split.X_train)
+                train_loss, train_acc = loss(logits, split.y_train), accuracy(logits, split.y_train)
+            with statistics_kept(model):
+                model.backward(loss.gradient(model.forward(split.X_train), split.y_train))
             grad_norm = np.array([np.linalg.norm(layer.grads["W"]) for layer in model.layers])
             hidden = model.layers[:-1]
             dead = np.array([dead_fraction(layer.activation, layer.Z) for layer in hidden])
@@ -291,9 +305,10 @@ class Playground:
 
     def maps(self, resolution: int = 50) -> dict:
         """Over the grid: "probability" of class 1, (resolution, resolution), and "units", the
-        first hidden layer's outputs, (width, resolution, resolution)."""
+        first hidden layer's outputs, (width, resolution, resolution); batch norm in evaluation
+        mode (a grid is not a batch of training points)."""
         points = self.grid(resolution)
-        with single_blas_thread(), np.errstate(all="ignore"):
+        with single_blas_thread(), np.errstate(all="ignore"), evaluation(self.model):
             logits = self.model.forward(points)
             prob = activations.softmax(logits, axis=1)[:, 1]
         units = self.model.layers[0].A.T.reshape(-1, resolution, resolution)
@@ -396,6 +411,12 @@ def _validated(current: dict, changes: dict) -> dict:
         out["batch_size"] = integer(c["batch_size"], "Playground", "batch_size", at_least=1)
     if "seed" in c:
         out["seed"] = _int_in(c["seed"], 0, 2**32 - 1, "seed")
+    merged = {**current, **out}
+    smallest = MIN_BATCH.get(merged["normalization"], 1)
+    if merged["batch_size"] < smallest:
+        raise ValueError(f"Playground: {merged['normalization']} needs batches of at least "
+                         f"{smallest} points, got batch_size {merged['batch_size']}; choose a "
+                         f"larger batch or normalization 'none'")
     return out
 
 

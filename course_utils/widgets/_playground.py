@@ -126,7 +126,7 @@ class PlaygroundWidget(PlaygroundView):
                                  style=STYLE, layout=_column()),
             "init": _dropdown("initialisation", [(INIT_LABELS.get(k, k), k)
                                                  for k in ("auto", *INITIALIZERS)], s["init"]),
-            "init_std": W.FloatSlider(value=s["init_std"], min=0.05, max=max(5.0, s["init_std"]),
+            "init_std": W.FloatSlider(value=s["init_std"], min=0.05, max=max(10.0, s["init_std"]),
                                       step=0.05, description="σ", continuous_update=False,
                                       style=STYLE, layout=_column()),
             "normalization": _dropdown("normalisation", list(engine.NORMALIZATIONS),
@@ -197,8 +197,6 @@ class PlaygroundWidget(PlaygroundView):
         ], layout=W.Layout(flex_flow="row wrap"))
         buttons = W.HBox([*self.buttons.values(), c["pause_at"]],
                          layout=W.Layout(flex_flow="row wrap", align_items="center"))
-        if len(engine.NORMALIZATIONS) < 2:
-            c["normalization"].layout.display = "none"
         self._show_conditional()
         return W.VBox([columns, buttons, self.status_line, self.status, self.image])
 
@@ -399,8 +397,8 @@ def playground(dataset="circles", activation="tanh", depth=3, width=8, *, steps=
 
     Controls (in `.controls`, set `.value` to drive them from code): the problem, its noise,
     test share and number of points; the activation (and its hyperparameter), hidden layers,
-    units per layer, initialisation (and σ for "normal"); the optimiser, learning rate, batch
-    size and seed; Play, Pause, Step (+10 steps), Reset and "pause at step". Changing the
+    units per layer, initialisation (and σ for "normal"), normalisation (none or lesson 11's
+    batch norm); the optimiser, learning rate, batch size and seed; Play, Pause, Step (+10 steps), Reset and "pause at step". Changing the
     learning rate or the batch size goes on training; any other control starts a fresh
     network at step 0 (the same settings always give the same network and the same steps).
 
@@ -421,8 +419,8 @@ def playground(dataset="circles", activation="tanh", depth=3, width=8, *, steps=
         pause_at: Play pauses at this step (default 0: never; the "pause at step" control).
         units: show the first hidden layer's units (default False).
         **settings: any other setting of `network.playground.Playground` (noise, points,
-            test_fraction, activation_params, init, init_std, optimizer, lr, batch_size,
-            seed, ...).
+            test_fraction, activation_params, init, init_std, normalization, optimizer, lr,
+            batch_size, seed, ...).
 
     Returns:
         A PlaygroundWidget: `.trainer` is the engine (`.state`, `.history`, `.step(n)`),
