@@ -4,6 +4,8 @@
 #   make notebooks   re-execute every notebook in place (fresh kernel, top to bottom)
 #   make exercises   regenerate exercises/ from solutions/ (never overwrites a student's edits)
 #   make bench       run the speed benchmarks in benchmarks/
+#   make hub         (root) a demo class hub on 127.0.0.1:8000: JupyterHub, Unix users, nbgrader
+#   make test-hub    (root) the class hub end to end (tests/hub); make hub-clean removes the demo
 # Needs only python3 (3.10 or newer) and make. Versions come from constraints.txt.
 
 PYTHON ?= python3
@@ -19,9 +21,9 @@ JOBS  ?= 2
 TEST_PATHS := $(wildcard course_utils tests notebooks solutions exercises)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help lab test test-fast notebooks exercises bench venv clean
+.PHONY: help lab test test-fast notebooks exercises bench venv clean hub hub-clean test-hub
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,10p' Makefile
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -42,12 +44,25 @@ lab: $(VENV)/.course-installed
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. \
 	    --LabApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
 
+# tests/hub creates Unix users and a system-wide install: only `make test-hub` runs it.
 test: $(VENV)/.dev-installed
-	$(PY) -m pytest -n $(JOBS) $(TEST_PATHS) $(NBVAL)
+	$(PY) -m pytest -n $(JOBS) $(TEST_PATHS) --ignore=tests/hub $(NBVAL)
 
 # Unit tests and doctests only (no notebooks): the quick loop while editing course_utils.
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest course_utils tests --ignore=tests/browser
+	$(PY) -m pytest course_utils tests --ignore=tests/browser --ignore=tests/hub
+
+# The class hub (hub/, as root): installs under $(HUB_PREFIX), runs a throw-away class.
+HUB_PREFIX ?= /opt/activations-hub
+HUB_PORT   ?= 8000
+test-hub: $(VENV)/.dev-installed
+	COURSE_HUB_PREFIX=$(HUB_PREFIX) $(PY) -m pytest tests/hub
+
+hub:
+	$(PYTHON) hub/hubctl.py demo --prefix $(HUB_PREFIX) --port $(HUB_PORT)
+
+hub-clean:
+	$(PYTHON) hub/hubctl.py remove-class --state /srv/activations-hub-demo --delete-homes
 
 notebooks: $(VENV)/.dev-installed
 	$(PY) tools/run_notebooks.py notebooks/*.ipynb solutions/*.ipynb

@@ -1,0 +1,11 @@
+# nbgrader for an instructor of the class hub: the course, the exchange, and the course folder
+# (~/nbgrader, inside the home that JupyterLab serves, as the formgrader requires).
+import os
+
+c = get_config()  # noqa: F821 (provided by traitlets when nbgrader loads this file)
+c.CourseDirectory.course_id = os.environ["COURSE_HUB_COURSE_ID"]
+c.Exchange.root = os.environ["COURSE_HUB_EXCHANGE"]
+c.CourseDirectory.root = os.path.join(os.path.expanduser("~"), "nbgrader")
+# Autograding runs students' code in kernels of the instructor: encrypt their loopback traffic
+# too (see roles/common/jupyter_server_config.json).
+c.KernelManager.transport_encryption = "auto"

@@ -1,0 +1,224 @@
+"""A class on the hub, end to end: log in, release lesson 07, fetch, submit (a correct notebook, a
+buggy one, nothing), collect, autograde; and the walls between people and roles."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from conftest import REPO, timing
+from hub_client import HubError
+from submissions import answers, auto_points, break_one_function, fill
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow, pytest.mark.timeout(900)]
+
+ASSIGNMENT = "lesson07"
+NOTEBOOK = "07_softmax.ipynb"
+SOLUTIONS = json.loads((REPO / "solutions" / NOTEBOOK).read_text(encoding="utf-8"))
+
+
+def logged_in(hub, name):
+    user = hub.user(name)
+    user.login(hub.password(name))
+    return user
+
+
+@pytest.fixture(scope="session")
+def people(class_hub):
+    """Everyone logged in through the login form, servers started at once (as a class does)."""
+    names = [class_hub.instructor, *class_hub.students]
+    started = time.monotonic()
+    users = {name: logged_in(class_hub, name) for name in names}
+    timing(f"4 logins: {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    with ThreadPoolExecutor(len(users)) as pool:
+        seconds = dict(zip(users, pool.map(lambda u: u.start_server(), users.values())))
+    timing(f"4 servers started together: {time.monotonic() - started:.1f} s "
+           f"(each {min(seconds.values()):.1f}-{max(seconds.values()):.1f} s)")
+    return users
+
+
+@pytest.fixture(scope="session")
+def graded(class_hub, people):
+    """Release -> fetch -> submit (correct / buggy / nothing) -> collect -> autograde."""
+    course = class_hub.settings.course_id
+    teacher = people[class_hub.instructor]
+    ada, bo, cy = (people[name] for name in class_hub.students)
+    steps = {}
+
+    def step(name, call):
+        started = time.monotonic()
+        result = call()
+        steps[name] = steps.get(name, 0.0) + time.monotonic() - started
+        if isinstance(result, dict) and result.get("success") is False:
+            raise AssertionError(f"{name} failed: {result.get('error') or result}")
+        return result
+
+    step("generate", lambda: teacher.server("POST", f"formgrader/api/assignment/{ASSIGNMENT}/assign"))
+    step("release", lambda: teacher.server("POST", f"formgrader/api/assignment/{ASSIGNMENT}/release"))
+    form = {"course_id": course, "assignment_id": ASSIGNMENT}
+    for student in (ada, bo, cy):
+        step("fetch", lambda s=student: s.server("POST", "assignments/fetch", form=form))
+    path = f"api/contents/{ASSIGNMENT}/{NOTEBOOK}"
+    released = ada.server("GET", path)["content"]
+    broken, broken_name, broken_points = break_one_function(SOLUTIONS)
+    for student, answer_set in ((ada, answers(SOLUTIONS)), (bo, broken)):
+        notebook = fill(released, answer_set)
+        student.server("PUT", path, body={"type": "notebook", "format": "json", "content": notebook})
+        step("submit", lambda s=student: s.server("POST", "assignments/submit", form=form))
+    collected = step("collect", lambda: teacher.server(
+        "POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect"))
+    for student in (ada, bo):
+        step("autograde", lambda s=student: teacher.server(
+            "POST", f"formgrader/api/submission/{ASSIGNMENT}/{s.name}/autograde"))
+    submissions = teacher.server("GET", f"formgrader/api/submissions/{ASSIGNMENT}")
+    timing("release -> autograde: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+    return {"submissions": {s["student"]: s for s in submissions}, "collect_log": collected["log"],
+            "broken": (broken_name, broken_points), "released": released}
+
+
+def test_the_released_notebook_has_no_answers(graded):
+    text = json.dumps(graded["released"])
+    assert "### BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
+    assert "raise NotImplementedError()" in text
+
+
+def test_submissions_carry_the_hub_user_names_and_the_right_scores(class_hub, graded):
+    ada, bo, cy = class_hub.students
+    subs = graded["submissions"]
+    full = auto_points(SOLUTIONS)
+    assert full > 0, "the solutions notebook has no automatically graded cells"
+    submitted = {name for name, s in subs.items() if s["submitted"]}
+    assert submitted == {ada, bo}, f"submitted: {sorted(submitted)}; collect said {graded['collect_log']}"
+    assert subs[ada]["max_code_score"] == full
+    assert subs[ada]["code_score"] == full, f"the model answers scored {subs[ada]['code_score']} of {full}"
+    name, points = graded["broken"]
+    assert 0 <= subs[bo]["code_score"] <= full - points, (
+        f"with {name}() broken (a check worth {points}) {bo} scored {subs[bo]['code_score']} of {full}")
+    assert cy not in subs or (not subs[cy]["submitted"] and not subs[cy]["score"])
+    assert "cheating attempt" not in graded["collect_log"]  # each folder belongs to its student
+
+
+def test_each_server_runs_as_its_person_in_the_course_environment(class_hub, people):
+    import pwd
+
+    prefix = class_hub.settings.prefix
+    code = ("import os, shutil, sys, course_utils; print(os.getuid(), sys.prefix, "
+            "os.environ['KERAS_BACKEND'], os.environ['PATH'].split(':')[0], shutil.which('alembic'))")
+    for name in (class_hub.instructor, class_hub.students[0]):
+        run = people[name].run_code(code)
+        assert run.error is None, run.error
+        uid, sys_prefix, backend, first_path, alembic = run.stdout.split()
+        assert int(uid) == pwd.getpwnam(name).pw_uid
+        assert sys_prefix == f"{prefix}/venv" and first_path == f"{prefix}/venv/bin"
+        assert backend == "jax"
+        assert alembic == f"{prefix}/venv/bin/alembic"  # the formgrader's database migrations
+
+
+def test_students_cannot_read_each_other_or_the_instructor(class_hub, people, graded):
+    ada, bo, _ = class_hub.students
+    homes = Path(class_hub.settings.home_base)
+    exchange = class_hub.settings.exchange_course_dir
+    targets = {
+        "another student's home": homes / bo,
+        "another student's notebook": homes / bo / ASSIGNMENT / NOTEBOOK,
+        "the instructor's home": homes / class_hub.instructor,
+        "the instructor's course directory": homes / class_hub.instructor / "nbgrader",
+        "the gradebook": homes / class_hub.instructor / "nbgrader" / "gradebook.db",
+        "the submissions in the exchange": exchange / "inbound",
+    }
+    code = (f"import os\nfor what, path in {dict((k, str(v)) for k, v in targets.items())!r}.items():\n"
+            "    try:\n"
+            "        os.listdir(path) if os.path.isdir(path) else open(path, 'rb').read(1)\n"
+            "        print('READABLE', what)\n"
+            "    except PermissionError:\n"
+            "        print('denied', what)\n")
+    run = people[ada].run_code(code)
+    assert run.error is None, run.error
+    assert "READABLE" not in run.stdout, run.stdout
+    assert run.stdout.count("denied") == len(targets), run.stdout
+    # The instructor reads what nbgrader needs (the gradebook is theirs).
+    run = people[class_hub.instructor].run_code(f"print(len(open({str(targets['the gradebook'])!r}, 'rb').read(16)))")
+    assert run.stdout.strip() == "16", run.error
+
+
+def test_a_student_cannot_listen_to_another_students_kernel(class_hub, people):
+    """Kernels talk to their server over loopback TCP, where any local user can connect: with
+    CurveZMQ (roles/common) a stranger's subscription to the output channel receives nothing."""
+    ada, bo = (people[name] for name in class_hub.students[:2])
+    kernel = bo.server("POST", "api/kernels", body={})["id"]
+    try:
+        runtime = Path(class_hub.settings.home_base) / bo.name / ".local/share/jupyter/runtime"
+        info = json.loads((runtime / f"kernel-{kernel}.json").read_text())
+        assert info.get("curve_publickey"), "the kernel was started without transport encryption"
+        listener = ada.server("POST", "api/kernels", body={})["id"]
+        subscribe = ("import zmq\nsub = zmq.Context.instance().socket(zmq.SUB)\n"
+                     "sub.setsockopt(zmq.SUBSCRIBE, b'')\n"
+                     f"sub.connect('tcp://127.0.0.1:{info['iopub_port']}')\n")
+        assert ada.run_code(subscribe, kernel_id=listener).error is None
+        time.sleep(1)  # let the subscription settle, as an eavesdropper would
+        assert "secret" in bo.run_code("print('secret answer of bo')", kernel_id=kernel).stdout
+        heard = ada.run_code("got = []\nwhile sub.poll(1000):\n    got.append(sub.recv_multipart())\n"
+                             "print(len(got), any(b'secret' in b''.join(m) for m in got))",
+                             kernel_id=listener)
+        assert heard.stdout.split() == ["0", "False"], f"{ada.name} heard {bo.name}'s kernel: {heard}"
+        ada.server("DELETE", f"api/kernels/{listener}")
+    finally:
+        bo.server("DELETE", f"api/kernels/{kernel}")
+
+
+def page_config(user) -> dict:
+    status, html = user.request("GET", f"/user/{user.name}/lab")
+    assert status == 200, f"{user.name}: /lab answered {status}"
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                      html, re.S)
+    assert found, "no page config in JupyterLab's page"
+    return json.loads(found.group(1))
+
+
+def test_a_student_has_no_formgrader_and_an_instructor_has_it(class_hub, people):
+    student, teacher = people[class_hub.students[0]], people[class_hub.instructor]
+    instructor_tools = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment")
+    disabled = page_config(student)["disabledExtensions"]
+    assert all(tool in disabled for tool in instructor_tools), disabled
+    assert student.request("GET", f"/user/{student.name}/formgrader/api/status")[0] == 404
+    assert "@jupyter/nbgrader:assignment-list" not in disabled  # students fetch and submit
+    disabled = page_config(teacher)["disabledExtensions"]
+    assert not any(tool in disabled for tool in instructor_tools), disabled
+    assert teacher.request("GET", f"/user/{teacher.name}/formgrader/api/status")[0] == 200
+
+
+def test_login_needs_the_right_password_and_a_place_in_the_class(class_hub):
+    teacher, ada = class_hub.instructor, class_hub.students[0]
+    attempts = [
+        (ada, "not the class password"),
+        (teacher, class_hub.passwords["class_password"]),  # a student posing as the instructor
+        ("root", class_hub.passwords["class_password"]),    # a system account
+        ("nobody", class_hub.passwords["instructor_password"]),
+        (f"{class_hub.settings.group_prefix}-zed", class_hub.passwords["class_password"]),  # no account
+    ]
+    for name, password in attempts:
+        with pytest.raises(HubError, match="login refused"):
+            class_hub.user(name).login(password)
+
+
+def test_a_home_keeps_its_edits_when_the_server_restarts(class_hub, people):
+    user = people[class_hub.students[2]]
+    lessons = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
+    listing = {c["name"] for c in user.server("GET", "api/contents/course/notebooks")["content"]}
+    assert set(lessons) <= listing, f"missing from the copy: {sorted(set(lessons) - listing)}"
+    edited, deleted = f"course/notebooks/{lessons[0]}", f"course/notebooks/{lessons[1]}"
+    mine = {"cells": [{"cell_type": "markdown", "metadata": {}, "source": "my notes"}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    user.server("PUT", f"api/contents/{edited}", body={"type": "notebook", "format": "json",
+                                                        "content": mine})
+    user.server("DELETE", f"api/contents/{deleted}")
+    user.stop_server()
+    user.start_server()
+    kept = user.server("GET", f"api/contents/{edited}")["content"]
+    assert [c["source"] for c in kept["cells"]] == ["my notes"], "the student's edit was overwritten"
+    assert user.server("GET", f"api/contents/{deleted}")["content"]["cells"], "not restored"
