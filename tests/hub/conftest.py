@@ -8,6 +8,7 @@ either the tests skip and say why. Timings are printed at the end of the run.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -19,6 +20,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,8 +33,13 @@ sys.path.insert(0, str(REPO / "hub"))
 import hub_accounts  # noqa: E402
 from hub_client import HubUser  # noqa: E402
 from hub_settings import ClassSettings  # noqa: E402
+from submissions import answers, break_one_function, fill  # noqa: E402
 
 PREFIX = os.environ.get("COURSE_HUB_PREFIX", "/opt/activations-hub")
+# The class releases lesson 07; its solutions notebook is the nbgrader source.
+ASSIGNMENT = "lesson07"
+NOTEBOOK = "07_softmax.ipynb"
+SOLUTIONS = json.loads((REPO / "solutions" / NOTEBOOK).read_text(encoding="utf-8"))
 TIMINGS: list[str] = []
 
 
@@ -193,3 +200,63 @@ def _kill_leftovers(names: list[str]) -> list[str]:
     if found:
         time.sleep(0.5)
     return found
+
+
+def logged_in(hub, name):
+    user = hub.user(name)
+    user.login(hub.password(name))
+    return user
+
+
+@pytest.fixture(scope="session")
+def people(class_hub):
+    """Everyone logged in through the login form, servers started at once (as a class does)."""
+    names = [class_hub.instructor, *class_hub.students]
+    started = time.monotonic()
+    users = {name: logged_in(class_hub, name) for name in names}
+    timing(f"4 logins: {time.monotonic() - started:.1f} s")
+    started = time.monotonic()
+    with ThreadPoolExecutor(len(users)) as pool:
+        seconds = dict(zip(users, pool.map(lambda u: u.start_server(), users.values())))
+    timing(f"4 servers started together: {time.monotonic() - started:.1f} s "
+           f"(each {min(seconds.values()):.1f}-{max(seconds.values()):.1f} s)")
+    return users
+
+
+@pytest.fixture(scope="session")
+def graded(class_hub, people):
+    """Release -> fetch -> submit (correct / buggy / nothing) -> collect -> autograde."""
+    course = class_hub.settings.course_id
+    teacher = people[class_hub.instructor]
+    ada, bo, cy = (people[name] for name in class_hub.students)
+    steps = {}
+
+    def step(name, call):
+        started = time.monotonic()
+        result = call()
+        steps[name] = steps.get(name, 0.0) + time.monotonic() - started
+        if isinstance(result, dict) and result.get("success") is False:
+            raise AssertionError(f"{name} failed: {result.get('error') or result}")
+        return result
+
+    step("generate", lambda: teacher.server("POST", f"formgrader/api/assignment/{ASSIGNMENT}/assign"))
+    step("release", lambda: teacher.server("POST", f"formgrader/api/assignment/{ASSIGNMENT}/release"))
+    form = {"course_id": course, "assignment_id": ASSIGNMENT}
+    for student in (ada, bo, cy):
+        step("fetch", lambda s=student: s.server("POST", "assignments/fetch", form=form))
+    path = f"api/contents/{ASSIGNMENT}/{NOTEBOOK}"
+    released = ada.server("GET", path)["content"]
+    broken, broken_name, broken_points = break_one_function(SOLUTIONS)
+    for student, answer_set in ((ada, answers(SOLUTIONS)), (bo, broken)):
+        notebook = fill(released, answer_set)
+        student.server("PUT", path, body={"type": "notebook", "format": "json", "content": notebook})
+        step("submit", lambda s=student: s.server("POST", "assignments/submit", form=form))
+    collected = step("collect", lambda: teacher.server(
+        "POST", f"formgrader/api/assignment/{ASSIGNMENT}/collect"))
+    for student in (ada, bo):
+        step("autograde", lambda s=student: teacher.server(
+            "POST", f"formgrader/api/submission/{ASSIGNMENT}/{s.name}/autograde"))
+    submissions = teacher.server("GET", f"formgrader/api/submissions/{ASSIGNMENT}")
+    timing("release -> autograde: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+    return {"submissions": {s["student"]: s for s in submissions}, "collect_log": collected["log"],
+            "broken": (broken_name, broken_points), "released": released}
