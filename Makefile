@@ -3,7 +3,7 @@
 #   make test        set up .venv with the test tools and run the whole suite
 #   make notebooks   re-execute every notebook in place (fresh kernel, top to bottom)
 #   make exercises   regenerate exercises/ from solutions/ (never overwrites a student's edits)
-#   make bench       run the speed benchmarks in benchmarks/
+#   make bench       run the speed benchmarks in benchmarks/ (make bench-hub: a class logging in)
 #   make hub         (root) a demo class hub on 127.0.0.1:8000: JupyterHub, Unix users, nbgrader
 #   make test-hub    (root) the class hub end to end (tests/hub); make hub-clean removes the demo
 # Needs only python3 (3.10 or newer) and make. Versions come from constraints.txt.
@@ -21,7 +21,7 @@ JOBS  ?= 2
 TEST_PATHS := $(wildcard course_utils tests notebooks solutions exercises)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help lab test test-fast notebooks exercises bench venv clean hub hub-clean test-hub
+.PHONY: help lab test test-fast notebooks exercises bench venv clean hub hub-clean test-hub bench-hub
 help:
 	@sed -n '2,10p' Makefile
 
@@ -57,6 +57,10 @@ HUB_PREFIX ?= /opt/activations-hub
 HUB_PORT   ?= 8000
 test-hub: $(VENV)/.dev-installed
 	COURSE_HUB_PREFIX=$(HUB_PREFIX) $(PY) -m pytest tests/hub
+
+# 20 students logging in at once (root): the table in benchmarks/README.md.
+bench-hub: $(VENV)/.dev-installed
+	COURSE_HUB_PREFIX=$(HUB_PREFIX) $(PY) benchmarks/hub_load.py --write-readme
 
 hub:
 	$(PYTHON) hub/hubctl.py demo --prefix $(HUB_PREFIX) --port $(HUB_PORT)
