@@ -126,10 +126,11 @@ def add_user(settings: ClassSettings, username: str, role: str) -> str:
 def remove_user(settings: ClassSettings, username: str, delete_home: bool) -> str:
     """Remove a person of this class: the Unix user (and with delete_home, their files)."""
     check_unix_name("username", username)
-    if role_of(settings, username) is None:
+    created = username in created_users(settings)
+    if role_of(settings, username) is None and not created:
         raise ValueError(f"{username} is not in this class ({settings.instructors_group} or "
                          f"{settings.students_group}); nothing removed")
-    if username not in created_users(settings):
+    if not created:
         for group in (settings.instructors_group, settings.students_group):
             if username in grp.getgrnam(group).gr_mem:
                 run(["gpasswd", "--delete", username, group])

@@ -173,8 +173,9 @@ def throwaway_class(prefix: str, instructors: int = 1, students: int = 3, log=pr
                                        stdin=subprocess.DEVNULL, start_new_session=True)
         _wait_for_hub(cls_settings.url, process, log_path, start_timeout)
         log(f"hub started: {time.monotonic() - started:.1f} s")
-        yield ThrowawayClass(cls_settings, hub_accounts.read_passwords(cls_settings), teachers,
-                             learners, log_path, process)
+        passwords = (hub_accounts.read_passwords(cls_settings)
+                     if cls_settings.auth == "shared-password" else {})
+        yield ThrowawayClass(cls_settings, passwords, teachers, learners, log_path, process)
     except BaseException:
         problem = clean_up()  # the original error matters more; still say what stayed
         if problem:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import grp
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -143,9 +144,13 @@ def cmd_start(args) -> None:
 def cmd_remove_class(args) -> None:
     settings = ClassSettings.load(args.state)
     created = set(accounts.created_users(settings))
-    for role, names in accounts.roster(settings).items():
-        for name in names:
-            print(accounts.remove_user(settings, name, args.delete_homes and name in created))
+    members = set(created).union(*accounts.roster(settings).values())
+    for name in sorted(members):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            continue  # already gone
+        print(accounts.remove_user(settings, name, args.delete_homes and name in created))
     for group in (settings.instructors_group, settings.students_group):
         try:
             grp.getgrnam(group)
