@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.cookiejar
 import json
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -40,12 +41,15 @@ class HubUser:
     hub_url: str                       # e.g. http://127.0.0.1:8000
     name: str
     token: str | None = field(default=None, repr=False)
+    ssl_context: ssl.SSLContext | None = field(default=None, repr=False)  # for https
 
     def __post_init__(self):
         self.hub_url = self.hub_url.rstrip("/")
         self.cookies = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+        handlers = [urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect]
+        if self.ssl_context is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=self.ssl_context))
+        self.opener = urllib.request.build_opener(*handlers)
 
     # -- plain HTTP -------------------------------------------------------------------------
     def request(self, method: str, path: str, body=None, form: dict | None = None,
@@ -143,7 +147,7 @@ class HubUser:
         result = Execution()
         started = time.monotonic()
         ws = websocket.create_connection(url, header=[f"Authorization: token {self.token}"],
-                                         timeout=timeout)
+                                         timeout=timeout, sslopt={"context": self.ssl_context})
         try:
             msg_id = uuid.uuid4().hex
             ws.send(json.dumps({

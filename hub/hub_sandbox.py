@@ -15,6 +15,7 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -59,17 +60,18 @@ class ThrowawayClass:
     students: list[str]
     log_path: Path
     process: subprocess.Popen
+    ssl_context: ssl.SSLContext | None = None  # set when the hub serves https
 
     @property
     def url(self) -> str:
-        return self.settings.url
+        return self.settings.url.replace("http://", "https://" if self.ssl_context else "http://")
 
     @property
     def instructor(self) -> str:
         return self.instructors[0]
 
     def user(self, name: str) -> HubUser:
-        return HubUser(self.url, name)
+        return HubUser(self.url, name, ssl_context=self.ssl_context)
 
     def password(self, name: str) -> str:
         key = "instructor_password" if name in self.instructors else "class_password"
@@ -80,13 +82,14 @@ class ThrowawayClass:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _wait_for_hub(url: str, process: subprocess.Popen, log: Path, timeout: float) -> None:
+def _wait_for_hub(url: str, process: subprocess.Popen, log: Path, timeout: float,
+                  context: ssl.SSLContext | None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"the hub exited ({process.returncode}):\n{log.read_text()[-4000:]}")
         try:
-            with urllib.request.urlopen(url + "/hub/api", timeout=2) as response:
+            with urllib.request.urlopen(url + "/hub/api", timeout=2, context=context) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
@@ -125,10 +128,12 @@ def _kill_leftovers(names: list[str]) -> list[str]:
 
 @contextlib.contextmanager
 def throwaway_class(prefix: str, instructors: int = 1, students: int = 3, log=print,
-                    start_timeout: float = 120, **settings):
+                    start_timeout: float = 120, ssl_context: ssl.SSLContext | None = None,
+                    **settings):
     """Create a class with `instructors` + `students` Unix users, start its hub, yield a
     ThrowawayClass; stop and remove all of it afterwards. `settings` go to `hubctl init`
-    (e.g. idle_timeout=0)."""
+    (e.g. idle_timeout=0); pass `ssl_context` (trusting the hub's certificate) when a
+    local_config makes the hub serve https."""
     if os.geteuid() != 0:
         raise PermissionError("a throw-away class needs root (Unix users, servers run as them)")
     tag = "ht" + secrets.token_hex(3)
@@ -171,11 +176,13 @@ def throwaway_class(prefix: str, instructors: int = 1, students: int = 3, log=pr
             process = subprocess.Popen([sys.executable, str(HUBCTL), "start", "--state", str(state)],
                                        stdout=out, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL, start_new_session=True)
-        _wait_for_hub(cls_settings.url, process, log_path, start_timeout)
-        log(f"hub started: {time.monotonic() - started:.1f} s")
         passwords = (hub_accounts.read_passwords(cls_settings)
                      if cls_settings.auth == "shared-password" else {})
-        yield ThrowawayClass(cls_settings, passwords, teachers, learners, log_path, process)
+        cls = ThrowawayClass(cls_settings, passwords, teachers, learners, log_path, process,
+                             ssl_context)
+        _wait_for_hub(cls.url, process, log_path, start_timeout, ssl_context)
+        log(f"hub started: {time.monotonic() - started:.1f} s")
+        yield cls
     except BaseException:
         problem = clean_up()  # the original error matters more; still say what stayed
         if problem:
