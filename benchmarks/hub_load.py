@@ -3,6 +3,7 @@ hub's login form at the same moment, their servers start, and each runs lesson 0
 
     sudo .venv/bin/python benchmarks/hub_load.py                  # 20 students, print the table
     sudo .venv/bin/python benchmarks/hub_load.py --write-readme   # and write it into README.md
+                                                                  # (+ the estimate in INSTRUCTORS.md)
 
 Measured per student: seconds from login to the setup cell's end (and to the server being
 ready), memory (PSS: shared pages split fairly, so the sum is what the class costs), CPU
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import statistics
@@ -92,6 +94,7 @@ def measure(prefix: str, students: int) -> dict:
     with throwaway_class(prefix, instructors=0, students=students, idle_timeout=0) as cls:
         time.sleep(2)  # let the hub settle before the baseline
         available_before = meminfo("MemAvailable")
+        load_before = os.getloadavg()[0]  # other work on the machine
         results, barrier = [], threading.Barrier(students)
         threads = [threading.Thread(target=one_student, args=(cls, name, code, barrier, results))
                    for name in cls.students]
@@ -128,6 +131,7 @@ def measure(prefix: str, students: int) -> dict:
         "available_drop_mb": available_before - available_after, "keras_mb": keras,
         "lesson_cpu_s": lesson_cpu,
         "cores": os.cpu_count(), "total_mb": meminfo("MemTotal"), "load": os.getloadavg()[0],
+        "load_before": load_before,
     }
 
 
@@ -152,17 +156,44 @@ def table(m: dict) -> str:
          f"{m['lesson_cpu_s']:.1f} s" if m["lesson_cpu_s"] is not None else "not measured"),
     ]
     head = (f"Measured {date.today().isoformat()} on {m['cores']} cores, "
-            f"{m['total_mb'] / 1024:.0f} GB, load average {m['load']:.1f} at the end "
+            f"{m['total_mb'] / 1024:.0f} GB, load average {m['load_before']:.1f} before (other "
+            f"work on this machine) and {m['load']:.1f} at the end "
             f"(`make bench-hub`, {m['students']} students, loopback).\n\n")
     return head + "| | |\n|---|---|\n" + "\n".join(f"| {a} | {b} |" for a, b in rows) + "\n"
 
 
-def write_readme(path: Path, text: str) -> None:
-    readme = path.read_text(encoding="utf-8")
-    pattern = re.compile(r"(<!-- hub:start -->\n).*?(<!-- hub:end -->)", re.S)
-    if not pattern.search(readme):
-        raise SystemExit(f"{path} has no <!-- hub:start --> ... <!-- hub:end --> markers")
-    path.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), readme), encoding="utf-8")
+def capacity(m: dict) -> str:
+    """The estimate for INSTRUCTORS.md, derived from this run's figures only."""
+    per = statistics.mean(m["pss_mb"])
+    keras = per + (m["keras_mb"] or 0)
+    cpu = statistics.mean(m["cpu_s"])
+    cores, ready = m["cores"], m["ready_s"]
+    example = 60
+    return (
+        f"- **Memory** (what limits a class): {per:.0f} MB per student once their server and kernel "
+        f"run ({keras:.0f} MB after `import keras`, lesson 10). That is about "
+        f"**{int(1024 // per)} students per GB** ({int(1024 // keras)} in lesson 10), after 2 GB "
+        "for the system.\n"
+        f"- **CPU**: a login (server start, kernel, setup cell) costs {cpu:.1f} s of CPU, so **one "
+        f"core lets about {int(60 // cpu)} students in per minute**. Here {m['students']} students "
+        f"arriving together on {cores} cores were all working after {max(ready):.0f} s (median "
+        f"{statistics.median(ready):.0f} s; the load average was already {m['load_before']:.1f} "
+        "from other work on this machine). Working through the rest of lesson 01 then took "
+        f"{m['lesson_cpu_s'] or 0:.1f} s of CPU: teaching costs less than arriving, except when "
+        "everyone trains networks (lessons 08–10) or the instructor autogrades.\n"
+        f"- **Example**: {example} students → {math.ceil(example * per / 1024) + 2} GB "
+        f"({math.ceil(example * keras / 1024) + 2} GB for lesson 10) and "
+        f"{max(2, math.ceil(example * cpu / 60))} cores to let them all in within about a minute.\n"
+    )
+
+
+def write_block(path: Path, tag: str, text: str) -> None:
+    document = path.read_text(encoding="utf-8")
+    pattern = re.compile(rf"(<!-- {tag}:start -->\n).*?(<!-- {tag}:end -->)", re.S)
+    if not pattern.search(document):
+        raise SystemExit(f"{path} has no <!-- {tag}:start --> ... <!-- {tag}:end --> markers")
+    path.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), document),
+                    encoding="utf-8")
 
 
 def main(argv=None) -> int:
@@ -182,8 +213,10 @@ def main(argv=None) -> int:
     print(text)
     for failure in m["failures"]:
         print("FAILED:", failure, file=sys.stderr)
+    print(capacity(m))
     if args.write_readme and not m["failures"]:
-        write_readme(Path(args.write_readme), text)
+        write_block(Path(args.write_readme), "hub", text)
+        write_block(REPO / "INSTRUCTORS.md", "capacity", capacity(m))
     return 1 if m["failures"] else 0
 
 
