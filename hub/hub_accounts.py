@@ -182,6 +182,12 @@ def ensure_exchange_course(settings: ClassSettings, instructor: str) -> None:
         os.chmod(path, mode)
 
 
+def _random_password(length: int) -> str:
+    # Read aloud and typed by a class: no look-alikes (0/O, 1/l/I), no leading '-' or '_'.
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
 def ensure_passwords(settings: ClassSettings, class_password: str | None = None) -> dict:
     """The shared-password login: one class password for students, a long separate one for
     instructors (JupyterHub requires 32+ characters for it). Kept in <state>/passwords.json
@@ -193,8 +199,8 @@ def ensure_passwords(settings: ClassSettings, class_password: str | None = None)
             raise ValueError(f"the class password must be at least 8 characters; got "
                              f"{len(class_password)}")
         data["class_password"] = class_password
-    data.setdefault("class_password", secrets.token_urlsafe(9))
-    data.setdefault("instructor_password", secrets.token_urlsafe(30))
+    data.setdefault("class_password", _random_password(12))
+    data.setdefault("instructor_password", _random_password(40))
     if data["class_password"] == data["instructor_password"]:
         raise ValueError("the class password and the instructor password must differ")
     path.parent.mkdir(parents=True, exist_ok=True)
