@@ -45,6 +45,15 @@ class RosterMixin:
     def check_allowed(self, username, authentication=None):
         return role_of(settings(), username) is not None
 
+    async def get_authenticated_user(self, handler, data):
+        # A veto after the authenticator's own checks: even with allow_all (which some
+        # authenticators default to, and a local config could set) nobody outside the class.
+        authenticated = await super().get_authenticated_user(handler, data)
+        if authenticated is not None and role_of(settings(), authenticated["name"]) is None:
+            self.log.warning("Refused %r: not in the class's groups", authenticated["name"])
+            return None
+        return authenticated
+
     def is_admin(self, handler, authentication):
         return role_of(settings(), authentication["name"]) == "instructor"
 
