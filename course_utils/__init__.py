@@ -8,12 +8,9 @@ Modules (each lesson imports what it needs; nothing heavy is imported here):
     network      a small NumPy MLP with losses, optimisers and a training loop (lesson 08)
     data         seeded toy datasets and scikit-learn's bundled digits (lesson 08)
     checks       friendly checks for the exercises
+    keras_compare  the same functions, derivatives and models in Keras (lesson 10)
+    reference    exact values of every activation in 50-digit arithmetic (tests, lesson 10)
 """
-
-import os
-
-# Lesson 10 uses Keras on JAX; respect a backend the user already chose.
-os.environ.setdefault("KERAS_BACKEND", "jax")
 
 __version__ = "0.1.0"
 

@@ -1,9 +1,10 @@
-"""Seeded datasets: four 2-D toy problems and scikit-learn's bundled handwritten digits.
+"""Seeded datasets: five 2-D toy problems and scikit-learn's bundled handwritten digits.
 
 Nothing is downloaded: the toy sets are generated here and the digits (8×8 images, 1797
 samples, 10 classes) ship inside scikit-learn. The same seed always gives the same numbers.
 
     make_xor, make_moons, make_spirals, make_circles   → (X, y): X (n, 2) float64, y (n,) int64
+    make_two_spirals                                   the same, two interleaved spirals (lesson 12)
     train_test_split(X, y)                             → Split(X_train, X_test, y_train, y_test)
     Standardizer, standardize(split)                   zero mean, unit variance from the training rows
     load_digits()                                      → Split, standardised by default
@@ -22,16 +23,11 @@ Example:
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-
-
-def describe(value) -> str:
-    """A short description of what a user passed, for error messages: "int 0", "str 'x'"."""
-    return f"{type(value).__name__} {value!r}"[:80]
+from ._validate import integer, real
 
 
 class Split(NamedTuple):
@@ -41,26 +37,6 @@ class Split(NamedTuple):
     X_test: np.ndarray
     y_train: np.ndarray
     y_test: np.ndarray
-
-
-# --- argument checks -------------------------------------------------------------------
-def _n(n, owner, minimum=1):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < minimum:
-        raise ValueError(f"{owner}: n must be an integer ≥ {minimum}, got {describe(n)}")
-    return int(n)
-
-
-def _noise(noise, owner):
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"{owner}: noise must be a finite number ≥ 0, got {describe(noise)}")
-    return float(noise)
-
-
-def _test_size(test_size, owner):
-    if (isinstance(test_size, bool) or not isinstance(test_size, numbers.Real)
-            or not 0 < test_size < 1):
-        raise ValueError(f"{owner}: test_size must be a fraction with 0 < test_size < 1, got {describe(test_size)}")
-    return float(test_size)
 
 
 def _shuffled(X, y, rng):
@@ -99,8 +75,8 @@ def make_xor(n=200, noise=0.2, seed=0):
     Reference:
         Minsky & Papert (1969), "Perceptrons", MIT Press.
     """
-    n = _n(n, "make_xor")
-    noise = _noise(noise, "make_xor")
+    n = integer(n, "make_xor", "n", at_least=1)
+    noise = real(noise, "make_xor", "noise", at_least=0)
     rng = np.random.default_rng(seed)
     corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
     which = np.repeat(np.arange(4), _counts(n, 4))
@@ -133,8 +109,8 @@ def make_moons(n=200, noise=0.1, seed=0):
     Reference:
         scikit-learn, `sklearn.datasets.make_moons` (same construction).
     """
-    n = _n(n, "make_moons")
-    noise = _noise(noise, "make_moons")
+    n = integer(n, "make_moons", "n", at_least=1)
+    noise = real(noise, "make_moons", "noise", at_least=0)
     rng = np.random.default_rng(seed)
     n0, n1 = _counts(n, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
@@ -170,10 +146,9 @@ def make_spirals(n=300, classes=3, noise=0.2, seed=0):
     Reference:
         Karpathy, CS231n "Putting it together: Minimal Neural Network Case Study" (2016).
     """
-    if isinstance(classes, bool) or not isinstance(classes, numbers.Integral) or classes < 2:
-        raise ValueError(f"make_spirals: classes must be an integer ≥ 2, got {describe(classes)}")
-    n = _n(n, "make_spirals", minimum=int(classes))
-    noise = _noise(noise, "make_spirals")
+    classes = integer(classes, "make_spirals", "classes", at_least=2)
+    n = integer(n, "make_spirals", "n", at_least=classes)
+    noise = real(noise, "make_spirals", "noise", at_least=0)
     rng = np.random.default_rng(seed)
     Xs, ys = [], []
     for k, m in enumerate(_counts(n, int(classes))):
@@ -210,10 +185,9 @@ def make_circles(n=200, noise=0.05, factor=0.5, seed=0):
     Reference:
         scikit-learn, `sklearn.datasets.make_circles` (same construction).
     """
-    n = _n(n, "make_circles")
-    noise = _noise(noise, "make_circles")
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor must be a number with 0 < factor < 1, got {describe(factor)}")
+    n = integer(n, "make_circles", "n", at_least=1)
+    noise = real(noise, "make_circles", "noise", at_least=0)
+    factor = real(factor, "make_circles", "factor", above=0, below=1)
     rng = np.random.default_rng(seed)
     n0, n1 = _counts(n, 2)
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
@@ -223,6 +197,51 @@ def make_circles(n=200, noise=0.05, factor=0.5, seed=0):
     X += noise * rng.standard_normal(X.shape)
     y = np.repeat(np.array([0, 1], dtype=np.int64), [n0, n1])
     return _shuffled(X, y, rng)
+
+
+def make_two_spirals(n=200, noise=0.05, turns=1.25, seed=0):
+    r"""Two interleaved spirals, one per class, the second turned by half a circle.
+
+    Formula:
+        t ∈ (0, 1) evenly spaced,  θ = 2π·turns·t + π·k,  x = (t sin θ, t cos θ) + noise·N(0, I)
+        for class k ∈ {0, 1}
+
+    The classic hard problem for small networks (Lang & Witbrock's "two spirals"; TensorFlow
+    Playground's spiral): both arms wind around the same centre, so the boundary between them
+    winds too. Unlike `make_spirals`, whose arms follow one another around the circle.
+
+    Args:
+        n: number of points, ≥ 2 (default 200); class 0 gets the extra one when n is odd.
+        noise: standard deviation of the added Gaussian noise, ≥ 0 (default 0.05).
+        turns: how many times each arm winds around the centre, > 0 (default 1.25).
+        seed: int seed (default 0).
+
+    Returns:
+        (X, y): X float64 (n, 2), y int64 (n,) in {0, 1}, rows shuffled.
+
+    Example:
+        >>> import numpy as np
+        >>> from course_utils.data import make_two_spirals
+        >>> X, y = make_two_spirals(100, noise=0.0, seed=0)
+        >>> X.shape, int(y.sum()), bool(np.hypot(X[:, 0], X[:, 1]).max() < 1)
+        ((100, 2), 50, True)
+
+    Reference:
+        Lang & Witbrock (1988), "Learning to tell two spirals apart", Proceedings of the 1988
+        Connectionist Models Summer School.
+    """
+    n = integer(n, "make_two_spirals", "n", at_least=2)
+    noise = real(noise, "make_two_spirals", "noise", at_least=0)
+    turns = real(turns, "make_two_spirals", "turns", above=0)
+    rng = np.random.default_rng(seed)
+    Xs, ys = [], []
+    for k, m in enumerate(_counts(n, 2)):
+        t = (np.arange(m) + 0.5) / m
+        theta = 2.0 * np.pi * float(turns) * t + np.pi * k
+        Xs.append(np.column_stack([t * np.sin(theta), t * np.cos(theta)]))
+        ys.append(np.full(m, k, dtype=np.int64))
+    X = np.concatenate(Xs) + noise * rng.standard_normal((n, 2))
+    return _shuffled(X, np.concatenate(ys), rng)
 
 
 # --- splitting and scaling ----------------------------------------------------------------
@@ -245,7 +264,7 @@ def train_test_split(X, y, test_size=0.25, seed=0) -> Split:
         >>> len(split.y_train), len(split.y_test), sorted(np.concatenate(split[2:]).tolist()) == list(range(10))
         (7, 3, True)
     """
-    test_size = _test_size(test_size, "train_test_split")
+    test_size = real(test_size, "train_test_split", "test_size", above=0, below=1)
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2:
         raise ValueError(f"train_test_split: X must be 2-D (samples × features), got shape {X.shape}")
@@ -347,7 +366,7 @@ def load_digits(test_size=0.25, seed=0, standardize=True) -> Split:
         Alpaydin & Kaynak (1998), "Optical Recognition of Handwritten Digits", UCI Machine
         Learning Repository; scikit-learn `sklearn.datasets.load_digits`.
     """
-    test_size = _test_size(test_size, "load_digits")
+    test_size = real(test_size, "load_digits", "test_size", above=0, below=1)
     from sklearn.datasets import load_digits as _sk_load_digits  # bundled with scikit-learn
 
     global _DIGITS

@@ -106,17 +106,21 @@ class GradCheckResult:
         return bool(self.max_rel_error <= self.tolerance)
 
     def __repr__(self) -> str:
-        verdict = "passed" if self.passed else "FAILED"
-        where = ""
-        if self.analytic.size:
-            i = self.worst_index
-            where = (
-                f", worst at index {i}: analytic {self.analytic[i]:.6g} vs numerical "
-                f"{self.numerical[i]:.6g}"
+        if self.passed:
+            # Below the tolerance the errors are rounding noise: where the worst one falls
+            # depends on the CPU's last bits, so it is not shown (it is in `worst_index`).
+            return (
+                f"GradCheckResult(passed: max relative error {self.max_rel_error:.1e} "
+                f"<= tolerance {self.tolerance:.0e})"
             )
+        # The first failing entry, not the worst: a wrong derivative often fails everywhere by
+        # the same amount, and which of equal errors is "worst" is decided by rounding.
+        failing = ~(self.rel_error <= self.tolerance)  # NaN fails too
+        i = tuple(int(k) for k in np.argwhere(failing)[0])
         return (
-            f"GradCheckResult({verdict}: max relative error {self.max_rel_error:.2e} "
-            f"(tolerance {self.tolerance:.0e}){where})"
+            f"GradCheckResult(FAILED at {int(failing.sum())} of {failing.size} entries: max "
+            f"relative error {self.max_rel_error:.2g} > tolerance {self.tolerance:.0e}; the first "
+            f"at index {i}: analytic {self.analytic[i]:.6g} vs numerical {self.numerical[i]:.6g})"
         )
 
 

@@ -53,6 +53,15 @@ def test_repr_shows_the_hyperparameters(name, params, text):
         assert getattr(act, key) == value
 
 
+def test_equality_compares_hyperparameters_by_value():
+    assert A.PReLU(alpha=[0.1, 0.2]) != A.PReLU(alpha=[0.5, 0.5])  # reprs alike: shape (2,)
+    assert A.PReLU(alpha=[0.1, 0.2]) == A.PReLU(alpha=np.array([0.1, 0.2]))
+    assert A.PReLU(alpha=0.25) != A.PReLU(alpha=[0.25, 0.25])  # one slope vs one per channel
+    assert A.LeakyReLU(0.1) == A.get("leaky_relu", negative_slope=0.1) != A.LeakyReLU(0.2)
+    assert A.GELU() != A.GELU(approximate=True) and A.Softmax(0) != A.Softmax(1)
+    assert A.ELU(alpha=1.0) != A.ReLU() and A.SELU() == A.SELU() != A.ELU()
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_every_activation_has_a_name_formula_and_docstring_template(name):
     act = A.get(name)
@@ -114,10 +123,10 @@ def test_derivative_and_backward_reject_bad_types_too(name):
 
 
 @pytest.mark.parametrize("name,params,text", [
-    ("leaky_relu", {"negative_slope": float("nan")}, "negative_slope must be finite, got nan"),
-    ("leaky_relu", {"negative_slope": "0.1"}, "negative_slope must be a real number"),
-    ("prelu", {"alpha": float("inf")}, "alpha must be finite, got inf"),
-    ("elu", {"alpha": -1.0}, r"alpha must be >= 0.0, got -1.0"),
+    ("leaky_relu", {"negative_slope": float("nan")}, "negative_slope must be a finite number, got nan"),
+    ("leaky_relu", {"negative_slope": "0.1"}, "negative_slope must be a finite number, got str '0.1'"),
+    ("prelu", {"alpha": float("inf")}, "alpha must be a finite number, got inf"),
+    ("elu", {"alpha": -1.0}, "alpha must be a finite number ≥ 0, got -1.0"),
     ("gelu", {"approximate": "tanh"}, "approximate must be True or False"),
     ("softmax", {"axis": 1.5}, "axis must be an integer"),
 ])

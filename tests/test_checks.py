@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from check_helpers import assert_failed, verdict
 
-from course_utils import activations, checks
+from course_utils import activations, checks, gradcheck
 from course_utils.checks import _catalogue
 from course_utils.checks._answers import ChoiceExercise, ValueExercise
 from course_utils.checks._exercise import FunctionExercise
@@ -30,7 +30,7 @@ def solution_functions():
     """Every implement-exercise solution from solutions/*.ipynb, exec'd in notebook order."""
     found = []
     for path in sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
-        ns = {"np": np, "math": math, "activations": activations, "MLP": MLP,
+        ns = {"np": np, "math": math, "activations": activations, "gradcheck": gradcheck, "MLP": MLP,
               "SoftmaxCrossEntropy": SoftmaxCrossEntropy}
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:
@@ -52,10 +52,21 @@ def test_the_solutions_pass_their_checks(exercise_id, fn):
     assert v.message.startswith("✓") and "passed" in v.message
 
 
-@pytest.mark.parametrize("exercise", [ex for ex in _catalogue.exercises()
-                                      if isinstance(ex, FunctionExercise)], ids=lambda ex: ex.id)
-def test_every_reference_passes_its_own_check(exercise):
-    assert verdict(exercise.id, exercise.reference).passed
+FUNCTION_EXERCISES = [ex for ex in _catalogue.exercises() if isinstance(ex, FunctionExercise)]
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
+def test_every_reference_passes_its_own_probes(exercise, monkeypatch):
+    monkeypatch.setattr(exercise, "own", [])  # the reference IS the course's implementation
+    v = verdict(exercise.id, exercise.reference)
+    assert v.passed and "Note:" not in v.message, v.message
+
+
+@pytest.mark.parametrize("exercise", FUNCTION_EXERCISES, ids=lambda ex: ex.id)
+def test_handing_back_the_course_implementation_fails(exercise):
+    """"Implement" means implement: the reference itself (the course's code) scores nothing."""
+    message = assert_failed(exercise.id, exercise.reference, "uses", "implement it yourself")
+    assert "course's own" in message or "checker's reference" in message
 
 
 def _variant_cases():

@@ -12,6 +12,7 @@ GENERATORS = {
     "make_moons": data.make_moons,
     "make_spirals": data.make_spirals,
     "make_circles": data.make_circles,
+    "make_two_spirals": data.make_two_spirals,
 }
 
 
@@ -86,7 +87,7 @@ def test_noise_spreads_the_points():
 @pytest.mark.parametrize("name", GENERATORS)
 @pytest.mark.parametrize("n", [0, -5, 2.5, True, "10"])
 def test_bad_n_is_named(name, n):
-    with pytest.raises(ValueError, match=rf"{name}: n must be an integer"):
+    with pytest.raises(ValueError, match=rf"{name}: n must be (a positive integer|an integer ≥ \d)"):
         GENERATORS[name](n)
 
 
@@ -98,12 +99,27 @@ def test_bad_noise_is_named(name, noise):
 
 
 def test_other_bad_arguments():
-    with pytest.raises(ValueError, match=r"classes must be an integer ≥ 2, got int 1"):
+    with pytest.raises(ValueError, match=r"classes must be an integer ≥ 2, got 1"):
         data.make_spirals(10, classes=1)
-    with pytest.raises(ValueError, match=r"n must be an integer ≥ 3, got int 2"):
+    with pytest.raises(ValueError, match=r"n must be an integer ≥ 3, got 2"):
         data.make_spirals(2, classes=3)
-    with pytest.raises(ValueError, match=r"factor must be a number with 0 < factor < 1, got float 1.5"):
+    with pytest.raises(ValueError, match=r"factor must be a number with 0 < factor < 1, got 1.5"):
         data.make_circles(10, factor=1.5)
+
+
+def test_two_spirals_are_one_arm_and_the_same_arm_turned_by_half_a_circle():
+    X, y = data.make_two_spirals(200, noise=0.0, turns=1.5, seed=0)
+    arm0, arm1 = X[y == 0], X[y == 1]
+    radius = lambda a: np.hypot(a[:, 0], a[:, 1])  # noqa: E731
+    order0, order1 = np.argsort(radius(arm0)), np.argsort(radius(arm1))
+    np.testing.assert_allclose(arm1[order1], -arm0[order0], atol=1e-12)  # rotated by π
+    # Along an arm the angle grows by 2π per unit of radius times `turns`.
+    theta = np.unwrap(np.arctan2(arm0[order0, 0], arm0[order0, 1]))
+    np.testing.assert_allclose(np.diff(theta) / np.diff(radius(arm0)[order0]), 2 * np.pi * 1.5)
+    with pytest.raises(ValueError, match=r"turns must be a positive number, got 0"):
+        data.make_two_spirals(10, turns=0)
+    with pytest.raises(ValueError, match=r"n must be an integer ≥ 2, got 1"):
+        data.make_two_spirals(1)
 
 
 # --- splitting and scaling ------------------------------------------------------------
@@ -128,7 +144,7 @@ def test_tiny_splits_keep_a_row_on_each_side():
 
 @pytest.mark.parametrize("test_size", [0, 1, 1.5, -0.2, "0.2", None])
 def test_bad_test_size_is_named(test_size):
-    with pytest.raises(ValueError, match=r"test_size must be a fraction with 0 < test_size < 1"):
+    with pytest.raises(ValueError, match=r"test_size must be a number with 0 < test_size < 1"):
         data.train_test_split(np.zeros((10, 2)), np.zeros(10), test_size=test_size)
     with pytest.raises(ValueError, match=r"load_digits: test_size"):
         data.load_digits(test_size=test_size)

@@ -194,3 +194,81 @@ def test_a_failure_half_way_leaves_every_exercise_untouched(generated, monkeypat
         tool.make_exercises([SMALL, SOLUTIONS[1]], out, run=False, log=lambda *a: None)
     assert path.read_bytes() == before
     assert sorted(p.name for p in out.iterdir()) == [SMALL.name]  # no partial or temporary file
+
+
+# --- fair checks: a check enforces only what its task states ----------------------------------
+def _tasks():
+    """exercise id -> the markdown of its task (the cell before its answer cell), every lesson."""
+    found = {}
+    for path in SOLUTIONS:
+        cells = nbformat.read(path, as_version=4).cells
+        for i, cell in enumerate(cells):
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+            if cell.cell_type == "code" and grade_id.endswith("_code"):
+                found[grade_id.removesuffix("_code")] = cells[i - 1].source
+    return found
+
+
+def _function_exercises():
+    from course_utils.checks import _catalogue
+    from course_utils.checks._exercise import FunctionExercise
+
+    return [ex for ex in _catalogue.exercises() if isinstance(ex, FunctionExercise)]
+
+
+@pytest.mark.parametrize("exercise", _function_exercises(), ids=lambda ex: ex.id)
+def test_what_a_check_enforces_beyond_the_usual_is_in_its_task(exercise):
+    task = _tasks()[exercise.id]
+    if exercise.keep_dtype:  # in the text and in the worked example
+        assert "float32" in task and "dtype=float32" in task.split("**Worked example**")[1], task
+    if exercise.vectorised:
+        assert "vectorised" in task, task
+
+
+@pytest.mark.parametrize("exercise", _function_exercises(), ids=lambda ex: ex.id)
+def test_every_forbidden_implementation_is_named_in_the_task(exercise):
+    task = _tasks()[exercise.id]
+    for own in exercise.own:
+        if own.label.startswith("the checker's reference"):
+            continue  # checks.reference(...) is named in the notebooks' introduction
+        code = own.label.split(" (", 1)[1][:-1] if own.label.endswith(")") else own.label
+        name = code.split(".")[-1]  # e.g. "derivative" of activations.Sigmoid().derivative
+        assert re.search(rf"\b{re.escape(name)}\b", task), f"{exercise.id}: the task does not say that {own.label} does not count"
+
+
+def test_every_multiple_choice_shows_the_catalogue_options():
+    from course_utils.checks import _catalogue
+    from course_utils.checks._answers import ChoiceExercise
+
+    text = "\n".join(c.source for p in SOLUTIONS for c in nbformat.read(p, as_version=4).cells
+                     if c.cell_type == "markdown")
+    for ex in _catalogue.exercises():
+        if isinstance(ex, ChoiceExercise):
+            assert ex.question in text, ex.id
+            for letter in ex.letters:
+                assert f"- **({letter})** {ex.options[letter]}" in text, (ex.id, letter)
+
+
+def test_one_question_per_explain_exercise():
+    for path in SOLUTIONS:
+        cells = nbformat.read(path, as_version=4).cells
+        for i, cell in enumerate(cells):
+            if cell.cell_type == "markdown" and "— explain (" in cell.source:
+                kinds = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in cells[i + 1:i + 4]]
+                assert [k.rsplit("_", 1)[-1] for k in kinds] == ["written", "choice", "check"], (path.name, kinds)
+                assert "Quick check" not in cell.source and "(b)" not in cell.source.split("- **(a)**")[0]
+
+
+def test_every_lesson_has_a_stretch_exercise():
+    for path in SOLUTIONS:
+        headers = [c.source for c in nbformat.read(path, as_version=4).cells
+                   if c.cell_type == "markdown" and c.source.startswith("## Exercise ")]
+        assert any("— stretch (" in h for h in headers), path.name
+
+
+def test_students_see_no_test_harness_markers():
+    """nbval's markers are cell tags (nbval-ignore-output), never comments in the code students read."""
+    for folder in ("notebooks", "solutions", "exercises"):
+        for path in sorted((ROOT / folder).glob("*.ipynb")):
+            for cell in nbformat.read(path, as_version=4).cells:
+                assert "NBVAL_" not in cell.source, f"{folder}/{path.name}: {cell.source[:60]!r}"

@@ -15,7 +15,12 @@ import pytest
 
 from course_utils import activations, data, gradcheck
 from course_utils import keras_compare as kc
+from course_utils import reference
 from course_utils.keras_compare import _backend
+from course_utils.keras_compare._table import Table
+from course_utils.keras_compare.models import keras_activation, logits
+from course_utils.keras_compare.training import init_for
+from course_utils.keras_compare.values import Pair, differences, value_grid
 from course_utils.network import MLP
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,14 +68,14 @@ def test_a_backend_the_user_chose_is_kept_and_a_missing_one_is_named():
 
 def test_autodiff_helpers_explain_themselves_on_other_backends(monkeypatch):
     monkeypatch.setattr(_backend, "backend", lambda: "torch")
-    with pytest.raises(kc.BackendNotSupported, match="'torch'.*KERAS_BACKEND=jax"):
-        _backend.elementwise_grad(lambda t: t, np.zeros(2))
+    with pytest.raises(_backend.BackendNotSupported, match="'torch'.*KERAS_BACKEND=jax"):
+        _backend.grad(lambda t: t, np.zeros(2))
 
 
 def test_float64_context_is_float64_inside_and_leaves_the_default_alone():
     keras = kc.keras()
     x = np.array([0.5, 1.5])
-    with kc.float64():
+    with _backend.float64():
         inside = keras.ops.sigmoid(keras.ops.convert_to_tensor(x, "float64"))
     outside = keras.ops.sigmoid(keras.ops.convert_to_tensor(x.astype(np.float32)))
     assert keras.backend.standardize_dtype(inside.dtype) == "float64"
@@ -97,7 +102,7 @@ def test_pair_lookup_builds_new_pairs_and_rejects_unknown_names():
 
 
 def test_differences_treat_underflowed_values_as_equal_and_see_real_ones():
-    abs_diff, rel_diff = kc.differences([0.0, 1e-310, 1.0, -2.0], [0.0, 0.0, 1.0 + 1e-9, 2.0])
+    abs_diff, rel_diff = differences([0.0, 1e-310, 1.0, -2.0], [0.0, 0.0, 1.0 + 1e-9, 2.0])
     assert rel_diff[0] == 0 and rel_diff[1] == 0
     assert rel_diff[2] == pytest.approx(1e-9, rel=1e-6)
     assert rel_diff[3] == pytest.approx(2.0) and abs_diff[3] == 4.0
@@ -109,14 +114,14 @@ def test_compare_values_agrees_where_formulas_agree_and_fails_where_arguments_di
     assert max(good.column("max rel diff")) < 1e-12
     assert good.column("rel diff > 1e-12") == ["nowhere"] * 3
     # Keras's own default slope (0.2) against the course's 0.01: the table must show it.
-    mismatched = kc.Pair("leaky_relu", {"negative_slope": 0.01}, {"negative_slope": 0.2})
+    mismatched = Pair("leaky_relu", {"negative_slope": 0.01}, {"negative_slope": 0.2})
     bad = kc.compare_values([mismatched], x)
     assert bad.column("max rel diff")[0] > 0.9
     assert bad.column("rel diff > 1e-12")[0].startswith("20 of 41 points")
 
 
 def test_value_grid_reaches_the_tails_and_tiny_values():
-    x = kc.value_grid()
+    x = value_grid()
     assert x.min() == -1000 and x.max() == 1000 and 0.0 in x
     assert np.abs(x[x != 0]).min() <= 1e-299
     assert np.all(np.diff(x) > 0)
@@ -141,11 +146,11 @@ def test_keras_defaults_are_read_from_the_installed_signatures():
 
 
 def test_reference_values_and_errors():
-    assert kc.reference("gelu")(np.array([1.0]))[0] == pytest.approx(0.8413447460685429, rel=1e-15)
-    assert kc.reference("elu", derivative=True, alpha=2.0)(np.array([-1.0]))[0] == pytest.approx(
+    assert reference.reference("gelu")(np.array([1.0]))[0] == pytest.approx(0.8413447460685429, rel=1e-15)
+    assert reference.reference("elu", derivative=True, alpha=2.0)(np.array([-1.0]))[0] == pytest.approx(
         2 * np.exp(-1.0), rel=1e-15)
     with pytest.raises(ValueError, match="no reference for 'softmax'"):
-        kc.reference("softmax")
+        reference.reference("softmax")
 
 
 # --- derivatives -----------------------------------------------------------------------------
@@ -173,28 +178,28 @@ def test_relative_error_curve_of_course_utils_is_at_rounding_level():
 
 # --- tables ----------------------------------------------------------------------------------
 def test_table_formats_text_and_markdown_and_checks_rows():
-    t = kc.Table(["a", "b"], [{"a": "x|y", "b": 1.25e-7}], title="T")
+    t = Table(["a", "b"], [{"a": "x|y", "b": 1.25e-7}], title="T")
     assert "1.2e-07" in str(t) or "1.3e-07" in str(t)
     assert "x\\|y" in t._repr_markdown_()
     with pytest.raises(ValueError, match="no value for column"):
-        kc.Table(["a", "b"], [{"a": 1}])
+        Table(["a", "b"], [{"a": 1}])
     with pytest.raises(KeyError, match="no column 'c'"):
         t.column("c")
 
 
 # --- models ----------------------------------------------------------------------------------
 def test_keras_activation_spells_out_arguments_and_rejects_unknown_names():
-    assert kc.keras_activation("gelu").keywords == {"approximate": False}
-    assert kc.keras_activation("leaky_relu").keywords == {"negative_slope": 0.01}
+    assert keras_activation("gelu").keywords == {"approximate": False}
+    assert keras_activation("leaky_relu").keywords == {"negative_slope": 0.01}
     with pytest.raises(ValueError, match="no Keras counterpart.*'softmax'"):
-        kc.keras_activation("softmax")
+        keras_activation("softmax")
 
 
 def test_build_mlp_from_numpy_weights_computes_the_same_logits():
     mlp = MLP([64, 16, 8, 10], activation="tanh", init="xavier_uniform", seed=3)
     model = kc.build_mlp([64, 16, 8, 10], "tanh", weights=kc.numpy_weights(mlp))
     X = np.random.default_rng(0).standard_normal((7, 64))
-    np.testing.assert_allclose(kc.logits(model, X), mlp.forward(X), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(logits(model, X), mlp.forward(X), rtol=1e-5, atol=1e-5)
     assert kc.describe(model) == "Dense(16, tanh) → Dense(8, tanh) → Dense(10)"
     with pytest.raises(ValueError, match="W and b for each of the 3 layers"):
         kc.build_mlp([64, 16, 8, 10], "tanh", weights=kc.numpy_weights(mlp)[:2])
@@ -247,7 +252,7 @@ def test_custom_activation_derivative_by_autodiff_is_right():
 
 
 def test_compare_training_starts_both_frameworks_from_the_same_weights(digits):
-    assert [kc.init_for(a) for a in ("relu", "gelu", "sigmoid", "tanh")] == [
+    assert [init_for(a) for a in ("relu", "gelu", "sigmoid", "tanh")] == [
         "he", "he", "xavier_uniform", "xavier_uniform"]
     result = kc.compare_training(["sigmoid"], digits, sizes=(64, 16, 10), epochs=2)
     assert result.activations == ["sigmoid"]

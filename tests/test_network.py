@@ -262,14 +262,14 @@ def test_optimiser_state_is_per_parameter_array():
     (lambda: SGD(lr=0), r"SGD: lr must be a positive number, got 0.0"),
     (lambda: SGD(lr=-0.1), r"SGD: lr must be a positive number, got -0.1"),
     (lambda: Adam(lr="fast"), r"Adam: lr must be a positive number, got str 'fast'"),
-    (lambda: SGD(0.1, momentum=1.0), r"momentum must be in \[0, 1\), got 1.0"),
+    (lambda: SGD(0.1, momentum=1.0), r"momentum must be a number with 0 ≤ momentum < 1, got 1.0"),
     (lambda: optimizers.get("rmsprop"), r"unknown optimizer 'rmsprop'"),
     (lambda: losses.get("hinge"), r"unknown loss 'hinge'"),
     (lambda: MLP([2, 4, 3]).forward(np.ones((5, 3))), r"X has 3 feature\(s\) \(shape \(5, 3\)\) but the network expects 2"),
     (lambda: MLP([2, 4, 3]).forward(np.ones(2)), r"X must be 2-D .* got shape \(2,\); use X.reshape"),
     (lambda: MLP([2, 4, 3]).forward([[1.0, np.nan]]), r"X contains NaN"),
     (lambda: MLP([2, 4, 3]).backward(np.ones((1, 3))), r"call forward first"),
-    (lambda: Dense(0, 3), r"Dense: n_in must be a positive integer, got int 0"),
+    (lambda: Dense(0, 3), r"Dense: n_in must be a positive integer, got 0"),
 ])
 def test_bad_arguments_give_clear_errors(call, message):
     with pytest.raises(ValueError if "forward first" not in message else RuntimeError, match=message):
@@ -277,8 +277,8 @@ def test_bad_arguments_give_clear_errors(call, message):
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"epochs": 0}, r"epochs must be a positive integer, got int 0"),
-    ({"batch_size": -1}, r"batch_size must be a positive integer, got int -1"),
+    ({"epochs": 0}, r"epochs must be a positive integer, got 0"),
+    ({"batch_size": -1}, r"batch_size must be a positive integer, got -1"),
     ({"progress": "yes"}, r"progress must be True, False or None, got 'yes'"),
     ({"X_val": np.ones((3, 2))}, r"pass both X_val and y_val"),
     ({"optimizer": SGD}, r"unknown optimizer"),

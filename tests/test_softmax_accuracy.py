@@ -1,8 +1,11 @@
 """Accuracy of softmax, log_softmax and the softmax VJP against 50-digit mpmath.
 
 Random vectors with logits spread up to ±700, ties and one dominant entry, along every axis of
-3-D arrays: float64 softmax within 256 ULP, log_softmax within 8 ULP, the VJP within 2 eps of
-max|s|·max|g|; float32 both within 2 ULP. No RuntimeWarning for ±inf, NaN or ±max inputs.
+3-D arrays. float64 (bounds derived in tests/accuracy_reference.py, for any exp within K ULP):
+softmax entry i within (|x_i − max x|/2 + n + 2K + 1)ε relative (exp magnifies the rounding of
+x_i − max x: no formula in plain float64 avoids it), log_softmax within (max|x_j − max x|/2 +
+n + 2K + 2)ε, the VJP within (4n + 30)ε·max|s|·max|g|; float32 (rounded once from float64)
+within 1 ULP. No RuntimeWarning for ±inf, NaN or ±max inputs.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ def test_vector_activations_never_warn(name, axis, dtype):
 def test_softmax_log_softmax_and_vjp_float64(axis):
     for i in range(len(random_logits())):
         case = softmax_case(i, axis)
-        assert case["softmax"] <= 256, f"softmax, array {i}, axis {axis}: {case}"
-        assert case["log_softmax"] <= 8, f"log_softmax, array {i}, axis {axis}: {case}"
-        assert case["vjp"] <= 2, f"softmax VJP, array {i}, axis {axis}: {case}"
+        n = random_logits()[i].shape[axis]
+        assert case["softmax/bound"] <= 1, f"softmax, array {i}, axis {axis}: {case}"
+        assert case["log_softmax/bound"] <= 1, f"log_softmax, array {i}, axis {axis}: {case}"
+        assert case["vjp"] <= 4 * n + 30, f"softmax VJP, array {i}, axis {axis}: {case}"
 
 
 @pytest.mark.parametrize("axis", AXES)

@@ -151,7 +151,7 @@ def test_a_failed_redraw_is_shown_not_lost(explorers):
     ex = make(explorers, widgets.activation_explorer, "elu")
     ex.controls["alpha"].min = -1.0
     ex.controls["alpha"].value = -0.5  # ELU needs alpha >= 0
-    assert "alpha must be &gt;= 0" in ex.status.value
+    assert "alpha must be a finite number ≥ 0" in ex.status.value
     assert ex.status.layout.display != "none"
     ex.controls["alpha"].value = 0.5
     assert ex.status.value == ""
@@ -243,7 +243,7 @@ def test_comparison_probe_stays_inside_a_new_range(explorers):
     (lambda: widgets.activation_explorer(x_range=(5, -5)), r"x_range is reversed.*\(5, -5\)"),
     (lambda: widgets.activation_explorer(x_range=(0, np.inf)), r"x_range must be finite"),
     (lambda: widgets.activation_explorer(derivative="yes"), r"derivative must be True or False"),
-    (lambda: widgets.softmax_explorer([1.0]), r"logits must be a 1-D list"),
+    (lambda: widgets.softmax_explorer([1.0]), r"logits must be a 1-D array"),
     (lambda: widgets.softmax_explorer([1.0] * 11), r"at most 10 entries"),
     (lambda: widgets.softmax_explorer(temperature=-1), r"temperature must be .* got -1"),
     (lambda: widgets.comparison_explorer(()), r"names is empty"),

@@ -20,6 +20,7 @@ Example:
 
 from __future__ import annotations
 
+from .._validate import Registry
 from ._base import Activation
 from ._rectifiers import ELU, SELU, LeakyReLU, PReLU, ReLU
 from ._saturating import Sigmoid, Tanh
@@ -33,7 +34,7 @@ __all__ = [
     "softplus", "softmax", "log_softmax",
 ]
 
-_REGISTRY = {
+_REGISTRY = Registry("activation", {
     "sigmoid": Sigmoid,
     "tanh": Tanh,
     "relu": ReLU,
@@ -46,13 +47,18 @@ _REGISTRY = {
     "softplus": Softplus,
     "softmax": Softmax,
     "log_softmax": LogSoftmax,
-}
-_ALIASES = {"swish": "silu"}
+}, aliases={"swish": "silu"}, instance_of=Activation)
 
 
-def available() -> list[str]:
-    """The names `get` accepts, in course order (aliases such as "swish" are accepted too)."""
-    return list(_REGISTRY)
+def available(elementwise_only: bool = False) -> list[str]:
+    """The names `get` accepts, in course order (aliases such as "swish" are accepted too).
+
+    Args:
+        elementwise_only: leave out softmax and log_softmax, which work along an axis
+            (default False).
+    """
+    names = _REGISTRY.names()
+    return [n for n in names if _REGISTRY.entries[n].elementwise] if elementwise_only else names
 
 
 def get(name, **params) -> Activation:
@@ -68,29 +74,7 @@ def get(name, **params) -> Activation:
     Raises:
         ValueError: unknown name (the message lists the valid ones) or a bad hyperparameter.
     """
-    if isinstance(name, Activation):
-        if params:
-            raise ValueError(f"get: pass hyperparameters only with a name, got {name!r} and {params}")
-        return name
-    if not isinstance(name, str):
-        raise ValueError(f"get: name must be a string such as 'relu', got {name!r}")
-    key = name.strip().lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
-    if key not in _REGISTRY:
-        raise ValueError(
-            f"unknown activation {name!r}; valid names: {', '.join(available())} (alias: swish)"
-        )
-    cls = _REGISTRY[key]
-    try:
-        return cls(**params)
-    except TypeError:
-        import inspect
-
-        accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
-        raise ValueError(
-            f"{key}: unexpected hyperparameter(s) {sorted(params)}; "
-            f"{key} accepts {accepted or 'none'}"
-        ) from None
+    return _REGISTRY.get(name, **params)
 
 
 # Plain functions: one call, same behaviour as the classes (see each class for the docs).

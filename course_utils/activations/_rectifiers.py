@@ -1,15 +1,19 @@
 """Rectifiers: ReLU and the variants that keep a gradient for x < 0 (lessons 03–05).
 
 Convention at the kink x = 0: the derivative takes the left-hand value (ReLU'(0) = 0,
-LeakyReLU'(0) = negative_slope, ELU'(0) = alpha), as PyTorch, JAX and Keras do.
+LeakyReLU'(0) = negative_slope, ELU'(0) = alpha), as PyTorch's backward passes do. JAX
+(`jax.grad`, and so Keras on the JAX backend) agrees for ReLU and ELU but gives
+LeakyReLU'(0) = 1: `jax.nn.leaky_relu` is where(x >= 0, x, negative_slope·x).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
-from . import _kernels
-from ._base import FLOATS, Activation, as_real_array, check_finite_param
+from .._validate import real
+from ._base import Activation, as_real_array
 
 
 class ReLU(Activation):
@@ -42,14 +46,13 @@ class ReLU(Activation):
     name = "relu"
     formula = r"\operatorname{relu}(x) = \max(x, 0)"
     derivative_formula = r"\operatorname{relu}'(x) = \begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"
-    native = (np.float64, np.float32, np.float16)
+    exact = True  # max(x, 0) and a step never round
 
     def _forward(self, x):
         return np.maximum(x, 0)
 
     def _derivative(self, x):
-        d = np.greater(x, 0).astype(x.dtype)  # 1 for x > 0, else 0 (ReLU'(0) = 0)
-        return _kernels.propagate_nan(d, x)  # (np.sign of max(x, 0) is ~10× slower)
+        return np.heaviside(x, 0)  # 1 for x > 0, 0 for x ≤ 0 (ReLU'(0) = 0), NaN for NaN
 
 
 class LeakyReLU(Activation):
@@ -75,7 +78,8 @@ class LeakyReLU(Activation):
         >>> LeakyReLU(negative_slope=0.1).derivative(np.array([-2.0, 0.0, 3.0]))
         array([0.1, 0.1, 1. ])
 
-    Derivative convention: leaky_relu'(0) = negative_slope (the left-hand slope).
+    Derivative convention: leaky_relu'(0) = negative_slope (the left-hand slope), as in
+    PyTorch; JAX's autodiff (and Keras on JAX) gives 1 there (`x >= 0` picks the right side).
 
     Reference:
         Maas, Hannun & Ng (2013), "Rectifier Nonlinearities Improve Neural Network Acoustic
@@ -85,11 +89,8 @@ class LeakyReLU(Activation):
     name = "leaky_relu"
     formula = r"\operatorname{LeakyReLU}(x) = \begin{cases} x & x > 0 \\ a\,x & x \le 0 \end{cases}"
     derivative_formula = r"\operatorname{LeakyReLU}'(x) = \begin{cases} 1 & x > 0 \\ a & x \le 0 \end{cases}"
-    native = (np.float64, np.float32, np.float16)
-    _slope_name = "negative_slope"
-
     def __init__(self, negative_slope: float = 0.01):
-        self.negative_slope = check_finite_param(negative_slope, self.name, "negative_slope")
+        self.negative_slope = real(negative_slope, self.name, "negative_slope")
 
     @property
     def params(self):
@@ -100,26 +101,13 @@ class LeakyReLU(Activation):
 
     def _forward(self, x):
         slope = self._slope(x)
-        if np.ndim(slope) == 0 and slope > 0:
-            # A positive slope picks the right branch by max (slope ≤ 1) or min (slope > 1).
-            with np.errstate(over="ignore"):  # slope > 1 may round a true result to ±inf
-                y = np.multiply(x, slope)
-            return np.maximum(y, x, out=y) if slope <= 1 else np.minimum(y, x, out=y)
-        # slope·min(x, 0) never multiplies a large positive x, so it cannot overflow;
-        # where the slope is 0, -inf·0 would be NaN, so those entries are plain ReLU.
-        with np.errstate(over="ignore"):  # |slope| > 1 may round a true result to ±inf
-            neg = np.multiply(slope, np.minimum(x, 0))
-        if np.any(slope == 0):
-            neg = np.where(np.broadcast_to(slope, x.shape) == 0, 0, neg).astype(x.dtype)
-        return np.where(x > 0, x, neg).astype(x.dtype, copy=False)
+        # The slope only multiplies x ≤ 0; where it is 0, 0·(−inf) would be NaN: write 0.
+        with np.errstate(over="ignore", invalid="ignore"):  # a slope > 1 may overflow to −inf
+            return np.where(x > 0, x, np.where(slope == 0, 0, slope * x))
 
     def _derivative(self, x):
         slope = self._slope(x)
-        if np.ndim(slope) == 0 and 0 <= slope <= 1:
-            d = np.sign(x)  # −1, 0, 1 (NaN stays NaN); max(sign, slope) is 1 for x > 0 else slope
-            return np.maximum(d, slope, out=d)
-        slope = np.broadcast_to(np.asarray(slope, dtype=x.dtype), x.shape)
-        return _kernels.propagate_nan(np.where(x > 0, x.dtype.type(1), slope), x)
+        return np.where(x > 0, 1, np.where(x <= 0, slope, np.nan))  # NaN in, NaN out
 
 
 class PReLU(LeakyReLU):
@@ -168,11 +156,11 @@ class PReLU(LeakyReLU):
     @alpha.setter
     def alpha(self, value):
         if np.ndim(value) == 0:
-            self._alpha = check_finite_param(value, self.name, "alpha")
+            self._alpha = real(value, self.name, "alpha")
             return
         arr = as_real_array(value, self.name, "alpha").astype(np.float64)
         if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{self.name}: alpha must be finite, got {arr}")
+            raise ValueError(f"{self.name}: alpha must be finite numbers, got {arr}")
         self._alpha = arr
 
     @property
@@ -193,8 +181,11 @@ class PReLU(LeakyReLU):
                 raise ValueError(
                     f"prelu: alpha of shape {np.shape(a)} does not broadcast against x of shape {x.shape}"
                 ) from None
-            return a.astype(x.dtype)
         return a
+
+    @property
+    def blocks(self):
+        return np.ndim(self.alpha) == 0  # a per-channel alpha broadcasts against the whole x
 
     def alpha_gradient(self, x, grad_output):
         """dL/dalpha = Σ grad_output · min(x, 0), summed down to alpha's shape."""
@@ -218,9 +209,9 @@ class ELU(Activation):
         elu(x) = x if x > 0 else alpha·(eˣ − 1)
         elu'(x) = 1 if x > 0 else alpha·eˣ
 
-    Computed as max(x, 0) + alpha·expm1(min(x, 0)): `expm1` keeps eˣ − 1 exact near 0, and
-    the exponential never sees a large positive x (a `where` on the naive formula would
-    evaluate exp(1000) and warn).
+    Computed as where(x > 0, x, alpha·expm1(min(x, 0))): `expm1` keeps eˣ − 1 exact near 0,
+    and min(x, 0) keeps a large positive x away from the exponential (`where` evaluates both
+    branches: on the naive formula it would compute exp(1000) and warn).
 
     Args:
         x: array-like of real numbers, any shape.
@@ -250,25 +241,18 @@ class ELU(Activation):
     derivative_formula = r"\operatorname{elu}'(x) = \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check_finite_param(alpha, self.name, "alpha", minimum=0.0)
+        self.alpha = real(alpha, self.name, "alpha", at_least=0)
 
     @property
     def params(self):
         return {"alpha": self.alpha}
 
-    # The scale λ: 1 for ELU, SELU's constant for SELU.
-    def _scales(self):
-        return 1.0, self.alpha
-
-    native = FLOATS
-
     def _forward(self, x):
-        if x.dtype == np.float32 and self._scales() == (1.0, 1.0):
-            return _kernels.elu32(x)
-        return _kernels.blockwise(_kernels.elu, x, 2, *self._scales(), over="ignore")
+        # expm1 keeps eˣ − 1 exact near 0; min(x, 0) keeps exp away from a large positive x.
+        return np.where(x > 0, x, self.alpha * np.expm1(np.minimum(x, 0)))
 
     def _derivative(self, x):
-        return _kernels.blockwise(_kernels.elu_prime, x, 2, *self._scales())
+        return np.where(x > 0, 1, self.alpha * np.exp(np.minimum(x, 0)))
 
 
 class SELU(ELU):
@@ -301,10 +285,14 @@ class SELU(ELU):
     name = "selu"
     formula = r"\operatorname{selu}(x) = \lambda \begin{cases} x & x > 0 \\ \alpha\,(e^{x} - 1) & x \le 0 \end{cases}"
     derivative_formula = r"\operatorname{selu}'(x) = \lambda \begin{cases} 1 & x > 0 \\ \alpha\,e^{x} & x \le 0 \end{cases}"
-    ALPHA = 1.6732632423543772848170429916717
-    SCALE = 1.0507009873554804934193349852946
+    # The paper's constants to 32 digits: the one place they are written (the 50-digit
+    # references in `course_utils.reference` use these digits too).
+    ALPHA_DIGITS = "1.6732632423543772848170429916717"
+    SCALE_DIGITS = "1.0507009873554804934193349852946"
+    ALPHA = float(ALPHA_DIGITS)
+    SCALE = float(SCALE_DIGITS)
     # λα rounded once from the exact product (not λ·α rounded twice).
-    _SCALE_ALPHA = 1.7580993408473768599402175208123
+    _SCALE_ALPHA = float(Fraction(ALPHA_DIGITS) * Fraction(SCALE_DIGITS))
 
     def __init__(self):
         self.alpha = self.ALPHA
@@ -314,5 +302,9 @@ class SELU(ELU):
     def params(self):
         return {}
 
-    def _scales(self):
-        return self.SCALE, self._SCALE_ALPHA
+    def _forward(self, x):
+        with np.errstate(over="ignore"):  # λ·x overflows only where the exact result does
+            return np.where(x > 0, self.SCALE * x, self._SCALE_ALPHA * np.expm1(np.minimum(x, 0)))
+
+    def _derivative(self, x):
+        return np.where(x > 0, self.SCALE, self._SCALE_ALPHA * np.exp(np.minimum(x, 0)))

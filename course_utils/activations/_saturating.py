@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ._base import FLOATS, Activation
+from ._base import Activation
 
 
 class Sigmoid(Activation):
@@ -14,11 +13,9 @@ class Sigmoid(Activation):
     Formula:
         σ(x) = 1 / (1 + e^{-x}),    σ'(x) = σ(x)·(1 − σ(x)) = σ(x)·σ(−x)
 
-    Computed as 1/(1 + e^{−x}), which keeps every digit for any sign of x (by scipy's
-    `expit`, a C loop of this same formula); where e^{−x} would overflow (x < −709) the
-    result is eˣ, equal to σ(x) there to the last bit, so there is no overflow warning.
-    σ'(x) = e/(1+e)² with e = exp(−|x|), which stays exact
-    in the tails where σ(1−σ) cancels to 0.
+    Computed split by sign with e = exp(−|x|) ≤ 1, which never overflows: σ(x) = 1/(1 + e)
+    for x ≥ 0 and e/(1 + e) for x < 0 (the textbook 1/(1 + e^{−x}) overflows for x < −709).
+    σ'(x) = e/(1+e)², which stays exact in the tails where σ(1−σ) cancels to 0.
 
     Args:
         x: array-like of real numbers, any shape.
@@ -45,15 +42,13 @@ class Sigmoid(Activation):
     formula = r"\sigma(x) = \frac{1}{1 + e^{-x}}"
     derivative_formula = r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)"
 
-    native = FLOATS
-
     def _forward(self, x):
-        return sigmoid_forward(x)
+        e = np.exp(-np.abs(x))  # split by sign: exp only ever sees −|x|, so it cannot overflow
+        return np.where(x >= 0, 1, e) / (1 + e)
 
     def _derivative(self, x):
-        if x.dtype == np.float64:
-            return _kernels.blockwise(_kernels.sigmoid_prime, x, 3)
-        return _kernels.blockwise(_kernels.sigmoid_prime32, x, 2)
+        e = np.exp(-np.abs(x))  # σ'(x) = σ(x)·σ(−x) = e/(1 + e)², never σ·(1 − σ), which cancels
+        return e / (1 + e) ** 2
 
 
 class Tanh(Activation):
@@ -62,8 +57,8 @@ class Tanh(Activation):
     Formula:
         tanh(x) = (e^{x} − e^{−x}) / (e^{x} + e^{−x}) = 2σ(2x) − 1,    tanh'(x) = 1 − tanh²(x)
 
-    The derivative is computed as 4e/(1+e)² with e = exp(−2|x|), which stays exact in the
-    tails where 1 − tanh² cancels to 0.
+    The value is NumPy's `tanh`; the derivative is computed as 4e/(1+e)² with e = exp(−2|x|),
+    which stays exact in the tails where 1 − tanh² cancels to 0.
 
     Args:
         x: array-like of real numbers, any shape.
@@ -90,25 +85,11 @@ class Tanh(Activation):
     formula = r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}"
     derivative_formula = r"\tanh'(x) = 1 - \tanh^2(x)"
 
-    native = FLOATS
-
     def _forward(self, x):
-        if x.dtype in (np.float64, np.float32):  # float32: ≤ 1.37 ULP, checked for every input
-            return np.tanh(x)
-        return _kernels.blockwise(_tanh, x, 0)
+        return np.tanh(x)
 
     def _derivative(self, x):
-        if x.dtype == np.float64:
-            return _kernels.blockwise(_kernels.tanh_prime, x, 3)
-        return _kernels.blockwise(_kernels.tanh_prime32, x, 2)
-
-
-def _tanh(x, out):
-    np.tanh(x, out=out)
-
-
-def sigmoid_forward(x):
-    """σ(x): scipy's expit (one C loop) for float64/float32, the blockwise kernel otherwise."""
-    if x.dtype in (np.float64, np.float32):
-        return _kernels.expit(x)
-    return _kernels.blockwise(_kernels.sigmoid, x, 1, over="ignore")
+        # tanh'(x) = 1 − tanh² = 4e/(1 + e)² with e = exp(−2|x|): no cancellation in the tails.
+        # (|x| ≤ 400 keeps 2|x| finite; beyond, e is 0 either way.)
+        e = np.exp(-2 * np.minimum(np.abs(x), 400))
+        return 4 * e / (1 + e) ** 2

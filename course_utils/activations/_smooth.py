@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
-from . import _gelu_kernels as G
-from . import _kernels
-from ._base import FLOATS, Activation
-from ._saturating import sigmoid_forward
+from .._validate import flag
+from ._base import Activation
+from ._saturating import Sigmoid
+
+SQRT_HALF = 0.7071067811865476  # 1/√2
+INV_SQRT_2PI = 0.3989422804014327  # 1/√(2π)
+# The tanh form in terms of v = 2u = A·x + B·x³, since (1 + tanh u)/2 = σ(2u).
+TANH_A = 1.5957691216057308  # 2·√(2/π)
+TANH_B = 0.07135481627260025  # 2·√(2/π)·0.044715
+_SIGMOID = Sigmoid()
 
 
 class Softplus(Activation):
@@ -42,20 +49,19 @@ class Softplus(Activation):
     formula = r"\operatorname{softplus}(x) = \log\left(1 + e^{x}\right)"
     derivative_formula = r"\operatorname{softplus}'(x) = \sigma(x)"
 
-    native = FLOATS
-
     def _forward(self, x):
-        return _kernels.blockwise(_kernels.softplus, x, 3, divide="ignore", invalid="ignore")
+        # log(1 + eˣ) = max(x, 0) + log(1 + e^{−|x|}): exp never overflows, log1p keeps tiny values
+        return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
     def _derivative(self, x):
-        return sigmoid_forward(x)
+        return _SIGMOID._forward(x)
 
 
 class SiLU(Activation):
     r"""Sigmoid linear unit (also called swish): x·σ(x).
 
     Formula:
-        silu(x) = x·σ(x),    silu'(x) = σ(x)·(1 + x·σ(−x))
+        silu(x) = x·σ(x),    silu'(x) = σ(x) + x·σ'(x) = σ(x)·(1 + x·σ(−x))
 
     Args:
         x: array-like of real numbers, any shape.
@@ -81,13 +87,15 @@ class SiLU(Activation):
     formula = r"\operatorname{silu}(x) = x\,\sigma(x)"
     derivative_formula = r"\operatorname{silu}'(x) = \sigma(x)\,\bigl(1 + x\,(1 - \sigma(x))\bigr)"
 
-    native = FLOATS
-
     def _forward(self, x):
-        return _kernels.blockwise(_kernels.silu, x, 1, over="ignore", invalid="ignore")
+        x = np.maximum(x, -800)  # below, x·σ(x) underflows to −0 anyway; −inf·0 would be NaN
+        return x * _SIGMOID._forward(x)
 
     def _derivative(self, x):
-        return _kernels.blockwise(_kernels.silu_prime, x, 2, over="ignore", invalid="ignore")
+        # Product rule: σ(x) + x·σ'(x), both from e = exp(−|x|) (σ' = e/(1 + e)², no 1 − σ).
+        x = np.clip(x, -800, 800)  # beyond, the result is 0 or 1 already; ±inf·0 would be NaN
+        e = np.exp(-np.abs(x))
+        return (np.where(x >= 0, 1, e) + x * e / (1 + e)) / (1 + e)
 
 
 class GELU(Activation):
@@ -103,7 +111,8 @@ class GELU(Activation):
     Args:
         x: array-like of real numbers, any shape.
         approximate: False (default) for the exact erf form, True for the tanh approximation
-            used by BERT and GPT-2 (Keras's `gelu` defaults to approximate=True: pass it).
+            used by BERT and GPT-2. The libraries differ: `keras.activations.gelu` defaults to
+            the exact form, `keras.ops.gelu` and `jax.nn.gelu` to the tanh form: pass it.
 
     Returns:
         gelu(x), same shape and float dtype.
@@ -127,9 +136,7 @@ class GELU(Activation):
     derivative_formula = r"\operatorname{gelu}'(x) = \Phi(x) + x\,\varphi(x)"
 
     def __init__(self, approximate: bool = False):
-        if not isinstance(approximate, (bool, np.bool_)):
-            raise ValueError(f"gelu: approximate must be True or False, got {approximate!r}")
-        self.approximate = bool(approximate)
+        self.approximate = flag(approximate, self.name, "approximate")
         if self.approximate:
             self.formula = (
                 r"\operatorname{gelu}(x) \approx \frac{x}{2}\left(1 + \tanh\left("
@@ -144,22 +151,19 @@ class GELU(Activation):
     def params(self):
         return {"approximate": self.approximate}
 
-    native = FLOATS
-
     def _forward(self, x):
-        if x.dtype != np.float64:  # float64 arithmetic is exact enough for a float32 result
-            if self.approximate:
-                return _kernels.blockwise(G.gelu_tanh32, x, 2, over="ignore")
-            return _kernels.blockwise(G.gelu32, x, 2)
         if self.approximate:
-            return _kernels.blockwise(G.gelu_tanh, x, 9, over="ignore")
-        return _kernels.blockwise(G.gelu, x, 5)
+            # (x/2)·(1 + tanh u) = x·σ(v), v = 2u: the sigmoid form does not cancel for x < 0.
+            xc = np.clip(x, -1e4, 1e4)  # beyond ±1e4 the result is x or −0; keeps x³ finite
+            return np.maximum(x, -1e4) * _SIGMOID._forward(xc * (TANH_A + TANH_B * xc * xc))
+        # Φ(x) = erfc(−x/√2)/2: the textbook (1 + erf(x/√2))/2 cancels to 0 for x < −6.
+        x = np.maximum(x, -40)  # below, x·Φ(x) underflows to −0; −inf·0 would be NaN
+        return 0.5 * x * special.erfc(-x * SQRT_HALF)
 
     def _derivative(self, x):
-        if x.dtype != np.float64:
-            if self.approximate:
-                return _kernels.blockwise(G.gelu_tanh_prime32, x, 3)
-            return _kernels.blockwise(G.gelu_prime32, x, 2)
-        if self.approximate:
-            return _kernels.blockwise(G.gelu_tanh_prime, x, 9, over="ignore", invalid="ignore")
-        return _kernels.blockwise(G.gelu_prime, x, 5)
+        if self.approximate:  # d/dx x·σ(v) = σ(v) + x·v'·σ'(v)
+            x = np.clip(x, -1e4, 1e4)
+            v = x * (TANH_A + TANH_B * x * x)
+            return _SIGMOID._forward(v) + x * (TANH_A + 3 * TANH_B * x * x) * _SIGMOID._derivative(v)
+        x = np.clip(x, -40, 40)  # beyond, the result is 0 or 1 already
+        return 0.5 * special.erfc(-x * SQRT_HALF) + x * INV_SQRT_2PI * np.exp(-0.5 * x * x)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernels
-from ._base import FLOATS, Activation, as_real_array, finish, result_dtype
+from .._validate import integer
+from ._base import Activation, as_real_array, finish, result_dtype
 
 
 class _VectorActivation(Activation):
     """Shared machinery for functions of a vector along `axis` (no elementwise derivative)."""
 
     elementwise = False
-    native = FLOATS  # the row kernels convert float32/float16 block by block
+    blocks = False  # each output depends on a whole slice along the axis
 
     def __init__(self, axis: int = -1):
-        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
-            raise ValueError(f"{self.name}: axis must be an integer, got {axis!r}")
-        self.axis = int(axis)
+        self.axis = integer(axis, self.name, "axis")
 
     @property
     def params(self):
@@ -33,140 +31,52 @@ class _VectorActivation(Activation):
 
     def jacobian(self, x):
         """The full Jacobian ∂f_i/∂x_j of a 1-D x (n × n; for teaching, O(n²) memory)."""
-        arr, xc, _ = self._prepare(x)
-        if xc.ndim != 1:
-            raise ValueError(f"{self.name}.jacobian: x must be 1-D, got shape {xc.shape}")
-        eye = np.eye(xc.size, dtype=xc.dtype)
+        arr, values, _ = self._prepare(x)
+        if values.ndim != 1:
+            raise ValueError(f"{self.name}.jacobian: x must be 1-D, got shape {values.shape}")
+        eye = np.eye(values.size)
         last_axis = type(self)(axis=-1)
-        rows = last_axis._backward(np.broadcast_to(xc, eye.shape), eye)  # row i = e_iᵀ J
-        return finish(rows, result_dtype(arr), False)
+        rows = last_axis._backward(np.broadcast_to(values.astype(np.float64), eye.shape), eye)
+        return finish(rows, result_dtype(arr), False)  # row i is e_iᵀ J
+
+    def _evaluate(self, formula, arr, *arrays):
+        if arrays[0].size == 0:  # nothing to normalise (and max() of nothing is an error)
+            return np.empty(arrays[0].shape)
+        return super()._evaluate(formula, arr, *arrays)
 
     def _prepare(self, x):
-        arr, xc, scalar = super()._prepare(x)  # a scalar arrives as a vector of one
-        if not -xc.ndim <= self.axis < xc.ndim:
+        arr, values, scalar = super()._prepare(x)  # a scalar arrives as a vector of one
+        if not -values.ndim <= self.axis < values.ndim:
             raise ValueError(
                 f"{self.name}: axis={self.axis} is out of range for an input with "
-                f"{xc.ndim} dimension(s) (shape {xc.shape})"
+                f"{values.ndim} dimension(s) (shape {values.shape})"
             )
-        return arr, xc, scalar
+        return arr, values, scalar
 
-    def _prepare_grad(self, grad_output, xc):
+    def _prepare_grad(self, grad_output, values):
         g = as_real_array(grad_output, f"{self.name}.backward", "grad_output")
-        return super()._prepare_grad(g.reshape(1) if g.ndim == 0 else g, xc)  # scalar x is (1,)
+        return super()._prepare_grad(g.reshape(1) if g.ndim == 0 else g, values)  # scalar x is (1,)
 
-    def _softmax(self, x, dtype=None):
-        """softmax(x) along the axis, in `dtype` (default x's dtype)."""
-        kernel = _softmax_rows if x.dtype == np.float64 else _softmax_rows32
-        return _rowwise(kernel, x, self.axis, dtype)
+    def _shift(self, x):
+        """(z, m): z = x − m, m = max(x) along the axis: every exponent ≤ 0, so exp(z) cannot overflow."""
+        m = np.max(x, axis=self.axis, keepdims=True)
+        with np.errstate(invalid="ignore", over="ignore"):  # inf − inf: see `_at_infinity`
+            return x - m, m
 
+    def _softmax(self, x):
+        z, m = self._shift(x)
+        e = np.exp(z)
+        return self._at_infinity(x, m, e / np.sum(e, axis=self.axis, keepdims=True))
 
-def _rowwise(kernel, x, axis, dtype=None):
-    """`kernel(xb, out, z, lo)` over blocks of rows of x with `axis` moved last.
-
-    xb is a float64 (rows, n) block (read-only), out the block of the result (`dtype`), z and
-    lo float64 scratch of xb's shape. Blocks of about _kernels.BLOCK elements stay in cache.
-    """
-    dtype = np.dtype(dtype or x.dtype)
-    xm = np.moveaxis(x, axis, -1)
-    out = np.empty(xm.shape, dtype)
-    n = xm.shape[-1] if xm.ndim else 1
-    if out.size:
-        x2 = np.ascontiguousarray(xm).reshape(-1, n)
-        o2 = out.reshape(-1, n)
-        rows = x2.shape[0]
-        k = min(rows, max(1, _kernels.BLOCK // n))
-        z, lo = np.empty((k, n)), np.empty((k, n))
-        convert = np.empty((k, n)) if x2.dtype != np.float64 else None
-        # inf − inf, 0/0 and x − max = −inf arise only next to ±inf or ±1e308, repaired below.
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            for start in range(0, rows, k):
-                stop = min(start + k, rows)
-                m = stop - start
-                xb = x2[start:stop]
-                if convert is not None:
-                    xb = convert[:m]
-                    np.copyto(xb, x2[start:stop])
-                kernel(xb, o2[start:stop], z[:m], lo[:m])
-    out = np.moveaxis(out, -1, axis)
-    return out if out.flags.c_contiguous else np.ascontiguousarray(out)
-
-
-def _shift(x, z, lo):
-    """z + lo = x − max(x) exactly (Knuth's two-sum), row by row; returns the maxima.
-
-    The rounding of x − max (up to 2⁻⁴⁴ for |x − max| ≈ 700) would be multiplied by up to
-    700 in exp; keeping it (lo) and using exp(z + lo) = exp(z)·(1 + lo) removes that error.
-    lo is NaN only next to infinities (inf − inf); it is set to −1 there, which is harmless:
-    such entries have exp(z) = 0 or lie in a slice repaired by `_infinite_rows`.
-    """
-    m = np.max(x, axis=1, keepdims=True)
-    np.subtract(x, m, out=z)
-    np.subtract(z, x, out=lo)  # bb = z − x (the part of −m that made it into z)
-    t = np.subtract(z, lo)
-    np.subtract(x, t, out=t)  # x − (z − bb)
-    np.negative(m, out=m)
-    np.subtract(m, lo, out=lo)  # −m − bb
-    np.add(lo, t, out=lo)
-    np.fmax(lo, -1.0, out=lo)
-    np.negative(m, out=m)
-    return m
-
-
-def _exp_shifted(z, lo):
-    """exp(z + lo) into z (lo ≪ 1: exp(z)·(1 + lo), with the product added, not rounded in)."""
-    np.exp(z, out=z)
-    np.multiply(lo, z, out=lo)
-    np.add(z, lo, out=z)
-
-
-def _infinite_rows(xb, m):
-    """Rows whose maximum is +inf, and the limit there: the mass shared equally by the +infs."""
-    rows = np.flatnonzero(np.isposinf(m[:, 0]))
-    if rows.size == 0:
-        return rows, None
-    hot = np.isposinf(xb[rows])
-    return rows, hot / np.sum(hot, axis=1, keepdims=True)
-
-
-def _normalise(z, xb, m, out):
-    """out = z / Σz row by row (z = the exponentials); rows whose maximum m is +inf get the limit."""
-    total = np.sum(z, axis=1, keepdims=True)
-    np.divide(z, total, out=out)
-    rows, limit = _infinite_rows(xb, m)
-    if rows.size:
-        out[rows] = limit
-
-
-def _softmax_rows(xb, out, z, lo):
-    m = _shift(xb, z, lo)
-    _exp_shifted(z, lo)
-    _normalise(z, xb, m, out)
-
-
-def _softmax_rows32(xb, out, z, lo):
-    """float32 rows, in float64: exp amplifies the rounding of x − max to at most 745·2⁻⁵³,
-    far below float32's 2⁻²⁴, so the two-sum correction of `_shift` is not needed."""
-    m = np.max(xb, axis=1, keepdims=True)
-    np.subtract(xb, m, out=z)
-    np.exp(z, out=z)
-    _normalise(z, xb, m, out)
-
-
-def _log_softmax_rows(xb, out, z, lo):
-    m = _shift(xb, z, lo)
-    e = np.copy(z)
-    _exp_shifted(e, lo.copy())
-    # The maximum's term is exp(0) = 1 exactly: drop one copy of it and use log1p of the rest,
-    # so a dominant class keeps all its digits (log of 1 + tiny would round to 0).
-    k = np.argmax(xb, axis=1)[:, None]
-    np.put_along_axis(e, k, 0.0, axis=1)
-    rest = np.sum(e, axis=1, keepdims=True)
-    np.log1p(rest, out=rest)
-    np.subtract(z, rest, out=z)
-    np.add(z, lo, out=out)  # (x − max) − log Σ, with x − max's rounding added back
-    rows, limit = _infinite_rows(xb, m)
-    if rows.size:
-        out[rows] = np.log(limit)
+    def _at_infinity(self, x, m, result, log=False):
+        """Slices whose maximum m is +inf get the limit: their +infs share the probability equally."""
+        top = np.isposinf(m)
+        if not top.any():
+            return result
+        hot = np.isposinf(x)
+        with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 in the other slices (unused)
+            limit = hot / np.sum(hot, axis=self.axis, keepdims=True)
+            return np.where(top, np.log(limit) if log else limit, result)
 
 
 class Softmax(_VectorActivation):
@@ -207,14 +117,11 @@ class Softmax(_VectorActivation):
     derivative_formula = r"\frac{\partial s_i}{\partial x_j} = s_i\,(\delta_{ij} - s_j)"
 
     def _forward(self, x):
-        return self._softmax(x)
+        return self._softmax(x)  # e^z / Σ e^z with z = x − max(x)
 
     def _backward(self, x, g):
-        s = self._softmax(x, np.float64)  # float32 in: compute in float64, round once
-        g = g.astype(np.float64)  # a fresh copy (g may be a broadcast view)
-        dot = np.sum(g * s, axis=self.axis, keepdims=True)
-        np.subtract(g, dot, out=g)
-        return np.multiply(s, g, out=s)
+        s = self._softmax(x)  # s ⊙ (g − g·s): the Jacobian diag(s) − s sᵀ, never formed
+        return s * (g - np.sum(g * s, axis=self.axis, keepdims=True))
 
 
 class LogSoftmax(_VectorActivation):
@@ -253,9 +160,13 @@ class LogSoftmax(_VectorActivation):
     derivative_formula = r"\frac{\partial \ell_i}{\partial x_j} = \delta_{ij} - \operatorname{softmax}(x)_j"
 
     def _forward(self, x):
-        return _rowwise(_log_softmax_rows, x, self.axis)
+        z, m = self._shift(x)
+        e = np.exp(z)
+        # Σ e^z = 1 + (the rest): the maximum's own term is e^0 = 1 exactly. log1p of the rest
+        # keeps a dominant class exact, where log(1 + 1e-20) would round to 0.
+        np.put_along_axis(e, np.argmax(x, axis=self.axis, keepdims=True), 0, axis=self.axis)
+        rest = np.sum(e, axis=self.axis, keepdims=True)
+        return self._at_infinity(x, m, z - np.log1p(rest), log=True)
 
     def _backward(self, x, g):
-        s = self._softmax(x, np.float64)
-        np.multiply(s, np.sum(g, axis=self.axis, keepdims=True, dtype=np.float64), out=s)
-        return np.subtract(g, s, out=s, dtype=np.float64)
+        return g - self._softmax(x) * np.sum(g, axis=self.axis, keepdims=True)

@@ -15,14 +15,19 @@ from ._exercise import Exercise, Verdict
 from ._run import call
 
 
-def _answer_of(exercise, answer):
+ANSWER_BUDGET = 20.0  # seconds: an explore answer may compute (the grader calls it again)
+
+
+def _answer_of(exercise, answer, budget=ANSWER_BUDGET):
     """(value, verdict): the student's answer, or a Verdict saying why there is none."""
     if not callable(answer):
         return answer, None
-    result = call(answer, (), {}, budget=5.0)
+    result = call(answer, (), {}, budget=budget)
     if result.timed_out:
-        return None, Verdict("failed", msg.failed(exercise.title, "did not finish within 5 s",
-                                                  hint=msg.DEFAULT_HINTS["timeout"]))
+        return None, Verdict("failed", msg.failed(
+            exercise.title, f"did not finish within {budget:g} s",
+            hint=msg.DEFAULT_HINTS["timeout"] + " An answer function should only return a "
+                 "number you computed in the cells above."))
     if result.error is not None:
         if isinstance(result.error, NotImplementedError) and result.error_in_student_code:
             return None, Verdict("not_started", msg.not_started(exercise.title, "answered"))
@@ -36,6 +41,8 @@ def _answer_of(exercise, answer):
 
 class ChoiceExercise(Exercise):
     """Pick the letter of the best statement; every wrong letter has its own explanation."""
+
+    answer_suffix = "_choice"
 
     def __init__(self, id, title, lesson, question, options, answer):
         super().__init__(id, title, lesson)
@@ -106,8 +113,8 @@ class ValueExercise(Exercise):
 class CustomExercise(Exercise):
     """An exercise judged by its own function `judge(exercise, answer) -> Verdict`."""
 
-    def __init__(self, id, title, lesson, judge, reference=None):
-        super().__init__(id, title, lesson)
+    def __init__(self, id, title, lesson, judge, reference=None, *, builds_on=(), own=()):
+        super().__init__(id, title, lesson, builds_on=builds_on, own=own)
         self.judge = judge
         self.reference = reference
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-_MODULES = ("_lessons_00_03", "_lessons_04_07", "_lessons_08_10", "_written")
+_MODULES = ("_lessons_00_03", "_lessons_04_07", "_lessons_08_10", "_written", "_stretch_00_04",
+            "_stretch_05_09", "_lesson_12")
 _BY_ID: dict = {}
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from . import _messages as msg
 from ._compare import Problem, changed, compare, same_output, snapshot
+from ._isolation import Own, Watch
 from ._run import call
 
 SLOW_RATIO = 20.0  # "far slower": a per-element Python loop is ~100-200x slower than NumPy
@@ -39,6 +40,12 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return self.status == "passed"
+
+    def with_notes(self, notes) -> Verdict:
+        """The same verdict with a "Note:" line per note (advice that costs no points)."""
+        if not notes:
+            return self
+        return Verdict(self.status, self.message + "".join(f"\n  Note: {n}" for n in notes))
 
 
 @dataclass
@@ -69,13 +76,39 @@ class Variant:
 
 
 class Exercise:
-    """Base class: an id, a title for messages, and `run(answer) -> Verdict`."""
+    """Base class: an id, a title for messages, and `run(answer) -> Verdict`.
 
-    def __init__(self, id, title, lesson):
+    builds_on: ids of earlier exercises whose functions this one may call by name (e.g.
+        ("softmax",) for softmax_vjp); they are replaced by the references while it is judged.
+    own: `Own` items, the course's implementations of this very exercise, which an answer must
+        not call (the checker's reference, when it is a function, is added automatically).
+    """
+
+    answer_suffix = ""  # the answer function is named id + answer_suffix in the notebooks
+
+    def __init__(self, id, title, lesson, *, builds_on=(), own=()):
         self.id, self.title, self.lesson = id, title, lesson
+        self.builds_on = tuple(builds_on)
+        self.own = list(own)
+
+    @property
+    def answer_name(self) -> str:
+        """The name of the student's function in the exercise notebook."""
+        return self.id + self.answer_suffix
 
     def run(self, answer) -> Verdict:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def watch(self) -> Watch:
+        """A fresh watch for one call of the student's function."""
+        return Watch(self.own)
+
+    def uses_own(self, label) -> Verdict:
+        return Verdict("failed", msg.failed(
+            self.title, f"uses {label} — implement it yourself.",
+            hint="This exercise is about writing the computation, so an answer that hands it to "
+                 "the course's own implementation scores 0 when graded. The course's functions "
+                 "are there for the later cells and for comparing with yours."))
 
 
 def source_of(fn) -> str:
@@ -89,8 +122,11 @@ class FunctionExercise(Exercise):
     """Implement a function that must agree with a reference on every probe."""
 
     def __init__(self, id, title, lesson, reference, probes, *, output="array", names=None,
-                 elementwise=False, variants=(), hints=None, speed=None, budget=5.0, summary=None):
-        super().__init__(id, title, lesson)
+                 elementwise=False, variants=(), hints=None, speed=None, vectorised=False,
+                 keep_dtype=False, builds_on=(), own=(), budget=5.0, summary=None):
+        super().__init__(id, title, lesson, builds_on=builds_on, own=own)
+        if getattr(reference, "__code__", None) is not None:
+            self.own.append(Own(f"the checker's reference {title}", reference))
         self.reference = reference
         self.probes = list(probes)
         self.output = output
@@ -99,12 +135,16 @@ class FunctionExercise(Exercise):
         self.variants = list(variants)
         self.hints = dict(hints or {})
         self.speed = speed  # () -> (args, kwargs) of a large input, or None
+        # What the task text asks for beyond the usual: these fail a check; otherwise a float32
+        # input turned float64, or a slow loop, only earn a note (tests/test_checks_fairness.py).
+        self.vectorised = vectorised
+        self.keep_dtype = keep_dtype
         self.budget = budget
         self.summary = summary or self._default_summary()
 
     def _default_summary(self) -> str:
         tags = [p.tag or p.label for p in self.probes]
-        extra = "; no warnings; input unchanged" + ("; vectorised" if self.speed else "")
+        extra = "; no warnings; input unchanged" + ("; vectorised" if self.vectorised else "")
         return "checked on " + ", ".join(tags) + extra + "."
 
     # --- judging ---------------------------------------------------------------------
@@ -115,24 +155,28 @@ class FunctionExercise(Exercise):
                 hint="Pass the function without calling it: check(\"id\", my_function), "
                      "not check(\"id\", my_function(x))."))
         source = source_of(fn)
+        notes = []
         for probe in self.probes:
-            verdict = self._run_probe(fn, probe, source)
+            verdict = self._run_probe(fn, probe, source, notes)
             if verdict is not None:
                 return verdict
         if self.speed is not None:
-            verdict = self._run_speed(fn)
+            verdict = self._run_speed(fn, notes)
             if verdict is not None:
                 return verdict
-        return Verdict("passed", msg.passed(self.title, self.summary))
+        return Verdict("passed", msg.passed(self.title, self.summary)).with_notes(notes)
 
-    def _run_probe(self, fn, probe, source):
+    def _run_probe(self, fn, probe, source, notes):
         ref_args, ref_kwargs = probe.fresh()
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             expected = self.reference(*ref_args, **ref_kwargs)
         args, kwargs = probe.fresh()
         copies = snapshot(list(args) + list(kwargs.values()))
-        result = call(fn, args, kwargs, self.budget)
+        watch = self.watch()
+        result = call(fn, args, kwargs, self.budget, watch=watch)
+        if watch.hit is not None:
+            return self.uses_own(watch.hit)
         if result.timed_out:
             return self._fail_timeout(probe, result)
         if result.error is not None:
@@ -144,6 +188,14 @@ class FunctionExercise(Exercise):
         problem = compare(result.value, expected, kind=self.output, names=self.names,
                           finite_input=self._finite_input(probe, expected), rtol=probe.rtol,
                           atol=probe.atol, nan=probe.nan, check_dtype=probe.dtype)
+        if problem is not None and problem.kind == "dtype" and not self.keep_dtype:
+            note = (f"a {np.asarray(expected).dtype} input came back as "
+                    f"{np.asarray(result.value).dtype} (the values are right, and this exercise "
+                    f"does not ask you to keep the precision). To keep it, cast once at the end: "
+                    f"result.astype(x.dtype).")
+            if note not in notes:
+                notes.append(note)
+            problem = None
         if problem is None:
             where = changed(list(args) + list(kwargs.values()), copies)
             if where is not None:
@@ -258,7 +310,7 @@ class FunctionExercise(Exercise):
         return same_output(trial.value, result.value, rtol=1e-5, atol=min(1e-8, probe.atol))
 
     # --- speed -----------------------------------------------------------------------
-    def _run_speed(self, fn):
+    def _run_speed(self, fn, notes):
         args, kwargs = self.speed()
         ref_time = min(_timed(self.reference, args, kwargs) for _ in range(3))
         for _ in range(3):
@@ -274,6 +326,10 @@ class FunctionExercise(Exercise):
                 break  # clearly slow: no need to wait for more runs
         size = np.size(args[0])
         hint = self.hints.get("slow", msg.DEFAULT_HINTS["slow"])
+        if not self.vectorised:
+            notes.append(f"it is correct but far slower than NumPy on {size:,} numbers (the task "
+                         f"does not ask for speed). {hint}")
+            return None
         return Verdict("failed", msg.failed(
             self.title,
             f"correct, but far slower than NumPy (more than {SLOW_RATIO:g}x the reference on "

@@ -9,10 +9,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
+from ..keras_compare import models as _keras_models  # cheap: Keras itself is imported on first use
 from . import _messages as msg
 from ._answers import CustomExercise
 from ._compare import compare
 from ._exercise import Verdict
+from ._isolation import Own, Watch
 from ._run import call
 
 KERAS_BUDGET = 60.0  # the first call compiles with XLA: seconds, not milliseconds
@@ -50,9 +52,12 @@ def _failed(ex, headline, result=None, lines=(), hint=None):
     return Verdict("failed", msg.failed(ex.title, headline, lines, hint))
 
 
-def _attempt(ex, thunk):
-    """Run a thunk calling the student's code: (value, None) or (None, Verdict)."""
-    result = call(thunk, budget=KERAS_BUDGET)
+def _attempt(ex, thunk, own=()):
+    """Run a thunk calling the student's code: (value, None) or (None, Verdict or failed Call)."""
+    watch = Watch(ex.own + list(own))
+    result = call(thunk, budget=KERAS_BUDGET, watch=watch)
+    if watch.hit is not None:
+        return None, ex.uses_own(watch.hit)
     if result.timed_out:
         return None, _failed(ex, f"did not finish within {KERAS_BUDGET:g} s", hint=msg.DEFAULT_HINTS["timeout"])
     if result.error is not None:
@@ -62,11 +67,18 @@ def _attempt(ex, thunk):
     return result.value, None
 
 
+def _keras_silu(keras):
+    """Keras's own swish, which the exercise asks you to write."""
+    return [Own("Keras's own swish (keras.ops.silu)", keras.ops.silu),
+            Own("Keras's own swish (keras.activations.silu)", keras.activations.silu)]
+
+
 def _judge_swish(ex, fn):
     if not callable(fn):
         return _failed(ex, f"expected your function itself, got {msg.describe_type(fn)}")
     keras = _keras()
-    value, outcome = _attempt(ex, lambda: keras.ops.convert_to_numpy(fn(keras.ops.convert_to_tensor(_X))))
+    own = _keras_silu(keras)
+    value, outcome = _attempt(ex, lambda: keras.ops.convert_to_numpy(fn(keras.ops.convert_to_tensor(_X))), own)
     if isinstance(outcome, Verdict):
         return outcome
     if outcome is not None:
@@ -84,7 +96,7 @@ def _judge_swish(ex, fn):
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation=fn)])
     X = np.random.default_rng(0).normal(size=(5, 4)).astype(np.float32)
-    value, outcome = _attempt(ex, lambda: model.predict(X, verbose=0))
+    value, outcome = _attempt(ex, lambda: model.predict(X, verbose=0), own)
     if isinstance(outcome, Verdict):
         return outcome
     if outcome is not None:
@@ -140,5 +152,61 @@ def _judge_mlp(ex, fn):
 EXERCISES = [
     CustomExercise("keras_swish", "keras_swish(x)", "10", _judge_swish, reference=_keras_swish_reference),
     CustomExercise("make_keras_mlp", "make_keras_mlp(activation, hidden)", "10", _judge_mlp,
-                   reference=_make_keras_mlp_reference),
+                   reference=_make_keras_mlp_reference,
+                   own=[Own("the checker's reference make_keras_mlp", _make_keras_mlp_reference),
+                        Own("the course's own Keras MLP (keras_compare.build_mlp)", _keras_models.build_mlp)]),
 ]
+
+
+# --- the stretch exercise: dead units in a Keras model ----------------------------------------
+def _keras_dead_units_reference(model, X):
+    keras = _keras()
+    h, counts = np.asarray(X, dtype=np.float64), []
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    for layer in dense[:-1]:
+        W, b = (np.asarray(w, dtype=np.float64) for w in layer.get_weights())
+        z = h @ W + b
+        counts.append(int(np.sum(np.all(z <= 0, axis=0))))
+        h = np.maximum(z, 0)
+    return counts
+
+
+def _dead_probe_models():
+    keras = _keras()
+    models = []
+    for seed, bias, widths in ((0, -1.0, (16, 16)), (1, -0.5, (12, 8, 8))):
+        keras.utils.set_random_seed(seed)
+        layers = [keras.Input(shape=(6,))]
+        layers += [keras.layers.Dense(w, activation="relu",
+                                      bias_initializer=keras.initializers.Constant(bias))
+                   for w in widths]
+        layers.append(keras.layers.Dense(3))
+        models.append((keras.Sequential(layers), np.random.default_rng(seed).normal(size=(40, 6))))
+    return models
+
+
+def _judge_keras_dead_units(ex, fn):
+    if not callable(fn):
+        return _failed(ex, f"expected your function itself, got {msg.describe_type(fn)}")
+    for model, X in _dead_probe_models():
+        label = f"a model with hidden widths {[layer.units for layer in model.layers[:-1]]}"
+        got, outcome = _attempt(ex, lambda: fn(model, X.astype(np.float32)))
+        if isinstance(outcome, Verdict):
+            return outcome
+        if outcome is not None:
+            return _failed(ex, f"raised an error on {label}", outcome)
+        expected = _keras_dead_units_reference(model, X.astype(np.float32))
+        problem = compare(got, expected, kind="numbers", rtol=0, atol=0)
+        if problem is not None:
+            return _failed(ex, f"{problem.headline} on {label}",
+                           lines=[msg.labelled("expected", msg.fmt_value(expected)),
+                                  msg.labelled("got", msg.short_repr(got))],
+                           hint="For each hidden Dense layer: W, b = layer.get_weights(); "
+                                "Z = h @ W + b; a unit (column) is dead when Z <= 0 for every "
+                                "example; then h = relu(Z) for the next layer. Leave out the "
+                                "output layer.")
+    return Verdict("passed", msg.passed(ex.title, "dead units per hidden layer, on two Keras models."))
+
+
+EXERCISES.append(CustomExercise("keras_dead_units", "keras_dead_units(model, X)", "10",
+                                _judge_keras_dead_units, reference=_keras_dead_units_reference))

@@ -7,10 +7,12 @@ the student's output reproduces the variant's output (or warning, or in-place ch
 from __future__ import annotations
 
 import numpy as np
+from scipy import special
 
-from .. import activations
+from .. import activations, gradcheck
 from . import _probes
 from ._exercise import FunctionExercise, Probe, Variant
+from ._isolation import Own
 
 _sigmoid = activations.Sigmoid()
 _tanh = activations.Tanh()
@@ -75,6 +77,9 @@ def _naive_sigmoid(x):
 
 SIGMOID = FunctionExercise(
     "sigmoid", "sigmoid(x)", "01", _sigmoid, _probes.elementwise(), elementwise=True,
+    vectorised=True, keep_dtype=True,
+    own=[Own("the course's own sigmoid (activations.sigmoid)", activations.Sigmoid._forward),
+         Own("SciPy's sigmoid (scipy.special.expit)", module=special, attr="expit")],
     variants=[
         Variant("np.where computes BOTH branches for every element, so exp still overflows on "
                 "the branch that is thrown away. Compute e = np.exp(-np.abs(x)) once (never "
@@ -93,26 +98,46 @@ SIGMOID = FunctionExercise(
     speed=_probes.big_input(),
 )
 
+# σ'(x) ≈ e^(−x) is a normal float up to x ≈ 708, but s·(1 − s) is 0 once σ(x) rounds to 1 (x > 36.7).
+_RIGHT_TAIL = np.array([30.0, 40.0, 100.0, 300.0])
+
+
+def _from_output(x):
+    s = _sigmoid(x)
+    return s * (1 - s)
+
+
 SIGMOID_DERIVATIVE = FunctionExercise(
     "sigmoid_derivative", "sigmoid_derivative(x)", "01", _sigmoid.derivative,
-    _probes.elementwise(compare_nan=False), elementwise=True,
+    _probes.elementwise(compare_nan=False)
+    + [Probe("the right tail (x = 30, 40, 100, 300; 9 digits)", (_RIGHT_TAIL.copy(),), rtol=1e-9,
+             atol=0.0, tag="the right tail to 9 digits")],
+    elementwise=True, builds_on=("sigmoid",),
+    own=[Own("the course's own derivative (activations.Sigmoid().derivative)",
+             activations.Sigmoid._derivative)],
     variants=[
-        Variant("Derivative computed from the wrong variable: σ'(x) = σ(x)·(1 − σ(x)) — apply "
-                "the formula to s = sigmoid(x), not to x itself.",
+        Variant("s·(1 − s) cancels in the right tail: beyond x ≈ 36.7, σ(x) rounds to exactly "
+                "1.0, so 1 − s is 0, while σ'(40) ≈ 4.2e-18 is an ordinary float. Use the symmetry "
+                "1 − σ(x) = σ(−x): σ'(x) = σ(x)·σ(−x), or e/(1 + e)² with e = exp(−|x|).",
+                fn=_from_output),
+        Variant("Derivative computed from the wrong variable: σ'(x) = σ(x)·σ(−x) — apply "
+                "the sigmoid to x first.",
                 fn=lambda x: np.asarray(x) * (1 - np.asarray(x))),
         Variant("Sigmoid is applied twice: with s = sigmoid(x) the derivative is s·(1 − s), "
                 "not sigmoid(s)·(1 − sigmoid(s)).",
                 fn=lambda x: _sigmoid(_sigmoid(x)) * (1 - _sigmoid(_sigmoid(x)))),
-        Variant("Sign error: σ'(x) = σ(x)·(1 − σ(x)), with a minus.",
+        Variant("Sign error: σ'(x) = σ(x)·(1 − σ(x)) = σ(x)·σ(−x), with a minus.",
                 fn=lambda x: _sigmoid(x) * (1 + _sigmoid(x))),
         Variant("e^(−x)/(1 + e^(−x))² overflows for large negative x (inf/inf = nan). The "
                 "derivative is symmetric, so use e = np.exp(-np.abs(x)): σ'(x) = e/(1 + e)².",
                 fn=lambda x: np.exp(-np.asarray(x)) / (1 + np.exp(-np.asarray(x))) ** 2),
-        Variant("Your sigmoid overflows inside the derivative: build it from a stable sigmoid "
-                "(yours from above, or activations.sigmoid).", kinds=("warning",),
-                fn=lambda x: _naive_sigmoid(x) * (1 - _naive_sigmoid(x))),
+        Variant("The textbook sigmoid overflows inside the derivative: build it from a stable "
+                "sigmoid (yours from above).", kinds=("warning",),
+                fn=lambda x: _naive_sigmoid(x) * _naive_sigmoid(-np.asarray(x))),
     ],
     speed=_probes.big_input(),
+    summary="σ(x)·σ(−x), right to 9 digits in the right tail where s·(1 − s) gives 0; no "
+            "warnings; input unchanged.",
 )
 
 
@@ -149,6 +174,8 @@ CENTRAL_DIFFERENCE = FunctionExercise(
      Probe("float32 input", (np.sin, np.array([0.5, 1.0, 2.0], dtype=np.float32)), rtol=1e-6,
            atol=1e-8, dtype=False)],
     elementwise=True,
+    own=[Own("the course's own central difference (gradcheck.numerical_derivative)",
+             gradcheck.numerical_derivative)],
     variants=[
         Variant("That is the forward difference (f(x+h) − f(x))/h, accurate only to O(h). The "
                 "central difference (f(x+h) − f(x−h))/(2h) is accurate to O(h²).",
@@ -169,6 +196,8 @@ CENTRAL_DIFFERENCE = FunctionExercise(
 TANH_FROM_SIGMOID = FunctionExercise(
     "tanh_from_sigmoid", "tanh_from_sigmoid(x)", "02", _tanh, _probes.elementwise(),
     elementwise=True,
+    own=[Own("the course's own tanh (activations.tanh)", activations.Tanh._forward),
+         Own("np.tanh", module=np, attr="tanh")],
     variants=[
         Variant("The sigmoid's argument is 2x: tanh(x) = 2·σ(2x) − 1.",
                 fn=lambda x: 2 * _sigmoid(x) - 1),
@@ -186,6 +215,7 @@ TANH_FROM_SIGMOID = FunctionExercise(
 TANH_DERIVATIVE = FunctionExercise(
     "tanh_derivative", "tanh_derivative(x)", "02", _tanh.derivative,
     _probes.elementwise(compare_nan=False), elementwise=True,
+    own=[Own("the course's own derivative (activations.Tanh().derivative)", activations.Tanh._derivative)],
     variants=[
         Variant("Derivative computed from the wrong variable: tanh'(x) = 1 − tanh(x)², so square "
                 "t = np.tanh(x), not x.", fn=lambda x: 1 - np.asarray(x) ** 2),
@@ -206,7 +236,8 @@ def _relu_in_place(x):
 
 
 RELU = FunctionExercise(
-    "relu", "relu(x)", "03", _relu, _probes.elementwise(), elementwise=True,
+    "relu", "relu(x)", "03", _relu, _probes.elementwise(), elementwise=True, vectorised=True,
+    own=[Own("the course's own relu (activations.relu)", activations.ReLU._forward)],
     variants=[
         Variant("np.max(x, 0) is the largest element along axis 0 (a reduction); "
                 "np.maximum(x, 0) compares every element with 0.", fn=lambda x: np.max(x, 0)),
@@ -223,7 +254,8 @@ RELU = FunctionExercise(
 
 RELU_DERIVATIVE = FunctionExercise(
     "relu_derivative", "relu_derivative(x)", "03", _relu.derivative,
-    _probes.elementwise(compare_nan=False), elementwise=True,
+    _probes.elementwise(compare_nan=False), elementwise=True, keep_dtype=True,
+    own=[Own("the course's own derivative (activations.ReLU().derivative)", activations.ReLU._derivative)],
     variants=[
         Variant("Convention at the kink: relu'(0) = 0 (PyTorch, JAX and Keras agree), so use "
                 "x > 0, not x >= 0.", fn=lambda x: (np.asarray(x) >= 0).astype(np.asarray(x).dtype)),

@@ -8,6 +8,7 @@ from scipy import special
 from .. import activations
 from . import _probes
 from ._exercise import FunctionExercise, Probe, Variant
+from ._isolation import Own
 
 _arr = np.asarray
 
@@ -31,6 +32,7 @@ LEAKY_RELU = FunctionExercise(
     "leaky_relu", "leaky_relu(x, negative_slope)", "04", _leaky_relu,
     _probes.elementwise() + [Probe("negative_slope=0.2", (_probes.ORDINARY.copy(),), dict(_SLOPE))],
     elementwise=True,
+    own=[Own("the course's own Leaky ReLU (activations.leaky_relu)", activations.LeakyReLU._forward)],
     variants=[
         Variant("Use the negative_slope argument you are given instead of a fixed number.",
                 fn=lambda x, negative_slope=0.01: _leaky_relu(x, 0.01)),
@@ -46,7 +48,9 @@ LEAKY_RELU_DERIVATIVE = FunctionExercise(
     "leaky_relu_derivative", "leaky_relu_derivative(x, negative_slope)", "04", _leaky_relu_prime,
     _probes.elementwise(compare_nan=False)
     + [Probe("negative_slope=0.2", (_probes.ORDINARY.copy(),), dict(_SLOPE), nan=False)],
-    elementwise=True,
+    elementwise=True, keep_dtype=True,
+    own=[Own("the course's own derivative (activations.LeakyReLU().derivative)",
+             activations.LeakyReLU._derivative)],
     variants=[
         Variant("Convention at the kink: the derivative at 0 is the left-hand slope, "
                 "negative_slope (as for ReLU, where relu'(0) = 0): use x > 0, not x >= 0.",
@@ -72,6 +76,8 @@ PRELU_ALPHA_GRADIENT = FunctionExercise(
      Probe("Python lists", ([-1.0, 2.0, -3.0], [0.5, 0.5, 1.0])),
      Probe("all-positive inputs", (np.array([1.0, 2.0]), np.array([3.0, -4.0])))],
     output="number",
+    own=[Own("the course's own gradient (activations.PReLU().alpha_gradient)",
+             activations.PReLU.alpha_gradient)],
     variants=[
         Variant("alpha only multiplies the inputs with x ≤ 0 (prelu(x) = x for x > 0), so only "
                 "those terms count: Σ grad_output · min(x, 0).",
@@ -107,6 +113,7 @@ ELU = FunctionExercise(
        Probe("alpha=0.5", (_probes.ORDINARY.copy(),), {"alpha": 0.5})]
     + _probes.elementwise()[2:],
     elementwise=True,
+    own=[Own("the course's own ELU (activations.elu)", activations.ELU._forward)],
     variants=[
         Variant("exp(x) − 1 loses digits when exp(x) is close to 1 (x near 0): at x = −1e-12 "
                 "only about 4 digits are right. np.expm1(x) computes eˣ − 1 exactly.",
@@ -127,7 +134,8 @@ ELU_DERIVATIVE = FunctionExercise(
     "elu_derivative", "elu_derivative(x, alpha)", "05", _elu_prime,
     _probes.elementwise(compare_nan=False)
     + [Probe("alpha=0.5", (_probes.ORDINARY.copy(),), {"alpha": 0.5}, nan=False)],
-    elementwise=True,
+    elementwise=True, keep_dtype=True,
+    own=[Own("the course's own derivative (activations.ELU().derivative)", activations.ELU._derivative)],
     variants=[
         Variant("np.where evaluates both branches, so alpha·exp(x) overflows at x = 1000 even "
                 "though it is discarded: use alpha * np.exp(np.minimum(x, 0)).", kinds=("warning",),
@@ -163,6 +171,7 @@ def _gelu_textbook(x, k=np.sqrt(2 / np.pi), power=3):
 
 GELU_TANH = FunctionExercise(
     "gelu_tanh", "gelu_tanh(x)", "06", _gelu_tanh, _probes.elementwise(inf=False), elementwise=True,
+    keep_dtype=True, own=[Own("the course's own GELU (activations.gelu)", activations.GELU._forward)],
     variants=[
         Variant("The constant is √(2/π) ≈ 0.798, not √(2π) ≈ 2.507.",
                 fn=lambda x: _gelu_textbook(x, k=np.sqrt(2 * np.pi))),
@@ -185,6 +194,7 @@ SOFTPLUS = FunctionExercise(
     + [Probe("very negative inputs (−40, −100, −700; 9 digits)", (np.array([-40.0, -100.0, -700.0]),),
              rtol=1e-9, atol=0.0, tag="very negative inputs to 9 digits")],
     elementwise=True,
+    own=[Own("the course's own softplus (activations.softplus)", activations.Softplus._forward)],
     variants=[
         Variant("log(1 + eˣ) overflows for large x (e^1000 = inf). Rewrite it as "
                 "max(x, 0) + log(1 + e^(−|x|)), where the exponent is never positive.",
@@ -202,6 +212,7 @@ SOFTPLUS = FunctionExercise(
 SILU_DERIVATIVE = FunctionExercise(
     "silu_derivative", "silu_derivative(x)", "06", _silu_prime,
     _probes.elementwise(compare_nan=False, inf=False), elementwise=True,
+    own=[Own("the course's own derivative (activations.SiLU().derivative)", activations.SiLU._derivative)],
     variants=[
         Variant("silu(x) = x·σ(x) is a product: by the product rule its derivative is "
                 "σ(x) + x·σ'(x) = σ(x)·(1 + x·(1 − σ(x))).", fn=lambda x: special.expit(x)),
@@ -254,6 +265,9 @@ SOFTMAX = FunctionExercise(
      Probe("large logits (1000, 1001, 1002)", (np.array([1000.0, 1001.0, 1002.0]),)),
      Probe("rows on very different scales", (_SCALES.copy(),)),
      Probe("a masked logit (−inf)", (np.array([0.0, -np.inf, 1.0]),))],
+    own=[Own("the course's own softmax (activations.softmax)", activations.Softmax._forward),
+         Own("the course's own log-softmax (activations.log_softmax)", activations.LogSoftmax._forward),
+         Own("SciPy's softmax (scipy.special.softmax)", special.softmax)],
     variants=[
         Variant("Missing max-subtraction: exp(1000) overflows. Subtract the maximum first, "
                 "x − np.max(x, axis=axis, keepdims=True): softmax is unchanged by a shift and "
@@ -286,6 +300,8 @@ SOFTMAX_JACOBIAN = FunctionExercise(
      Probe("a Python list", ([0.5, -1.0],)),
      Probe("large logits", (np.array([1000.0, 1001.0, 1002.0]),)),
      Probe("float32 logits", (np.array([0.5, 1.5, -1.0], np.float32),), rtol=2e-5, atol=1e-6)],
+    builds_on=("softmax",),
+    own=[Own("the course's own Jacobian (activations.Softmax().jacobian)", activations.Softmax.jacobian)],
     variants=[
         Variant("Softmax is not elementwise: every output depends on every input, so the "
                 "off-diagonal entries are −s_i·s_j, not 0. J = np.diag(s) − np.outer(s, s).",
@@ -309,6 +325,8 @@ SOFTMAX_VJP = FunctionExercise(
      Probe("Python lists", ([0.5, 1.5, -1.0], [1.0, -2.0, 0.5])),
      Probe("large logits", (np.array([[1000.0, 1001.0, 1002.0]]), np.array([[0.5, 1.0, -1.0]]))),
      Probe("grad_output of all ones (the answer is 0)", (_ROWS.copy(), np.ones((2, 3))), atol=1e-12)],
+    builds_on=("softmax",), vectorised=True,
+    own=[Own("the course's own VJP (activations.Softmax().backward)", activations.Softmax._backward)],
     variants=[
         Variant("s ⊙ g treats softmax as elementwise. Each output depends on every input: "
                 "subtract the weighted sum, s ⊙ (g − Σ_j g_j s_j).",

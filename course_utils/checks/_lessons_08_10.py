@@ -10,8 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
+from ..network import model as _model
+from ..network import stats as _stats
 from . import _keras_checks
 from ._exercise import FunctionExercise, Probe, Variant
+from ._isolation import Own
 
 _arr = np.asarray
 
@@ -96,6 +99,7 @@ def _norm_probes():
 LAYER_GRADIENT_NORMS = FunctionExercise(
     "layer_gradient_norms", "layer_gradient_norms(model, X, y)", "08", _layer_gradient_norms,
     _norm_probes(), output="numbers",
+    own=[Own("the course's own per-layer norms (model.gradient_norms)", _model.MLP.gradient_norms)],
     variants=[
         Variant("List the layers first layer first (model.layers is in that order).",
                 fn=lambda model, X, y: _layer_gradient_norms(model, X, y)[::-1]),
@@ -134,6 +138,7 @@ COUNT_DEAD_UNITS = FunctionExercise(
      Probe("every unit dead", (-np.ones((3, 4)),)),
      Probe("a single example", (np.array([[0.5, -1.0, 0.0, 2.0]]),))],
     output="integer",
+    own=[Own("the course's own dead-unit statistic (network.stats.dead_fraction)", _stats.dead_fraction)],
     variants=[
         Variant("Summing over the wrong axis: a unit is a column (one per unit, rows are "
                 "examples), so test np.all(Z <= 0, axis=0).",
@@ -178,7 +183,9 @@ def _dead_probes():
 
 DEAD_UNITS_PER_LAYER = FunctionExercise(
     "dead_units_per_layer", "dead_units_per_layer(model, X)", "09", _dead_units_per_layer,
-    _dead_probes(), output="numbers",
+    _dead_probes(), output="numbers", builds_on=("count_dead_units",),
+    own=[Own("the course's own dead-unit statistic (network.stats.dead_fraction)", _stats.dead_fraction),
+         Own("the course's own layer statistics (network.stats.layer_statistics)", _stats.layer_statistics)],
     variants=[
         Variant("Only the hidden layers have a ReLU; the last layer is linear (it gives the "
                 "logits), so leave it out: model.layers[:-1].",

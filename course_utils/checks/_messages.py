@@ -13,6 +13,8 @@ import re
 
 import numpy as np
 
+from .._validate import describe_type  # noqa: F401 - used as msg.describe_type
+
 PASS, TODO, FAIL = "✓", "…", "✗"
 
 # Hints for problems no exercise-specific hint explains.
@@ -125,17 +127,6 @@ def short_repr(v, limit: int = 80) -> str:
     # Memory addresses differ between runs: hide them.
     text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def describe_type(v) -> str:
-    """'a list', 'None', 'an array of shape (3,)', 'a float' ... for messages."""
-    if v is None:
-        return "None"
-    if isinstance(v, np.ndarray):
-        return f"an array of shape {v.shape} (dtype {v.dtype})"
-    name = type(v).__name__
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    return f"{article} {name}"
 
 
 def error_hint(exc: BaseException) -> str | None:

@@ -69,8 +69,9 @@ def _describe_frame(frame) -> str | None:
     return f"{where}: {line}" if line else where
 
 
-def _invoke(fn, args, kwargs) -> Call:
-    """Call fn(*args, **kwargs) with warnings recorded and stdout/stderr swallowed."""
+def _invoke(fn, args, kwargs, watch=None) -> Call:
+    """Call fn(*args, **kwargs) with warnings recorded and stdout/stderr swallowed (and, with a
+    `watch`, the calls it makes into the course's own implementation recorded)."""
     call = Call()
     sink = io.StringIO()
     with warnings.catch_warnings(record=True) as caught, np.errstate(
@@ -79,7 +80,8 @@ def _invoke(fn, args, kwargs) -> Call:
         warnings.simplefilter("always")
         start = time.perf_counter()
         try:
-            call.value = fn(*args, **kwargs)
+            with watch if watch is not None else contextlib.nullcontext():
+                call.value = fn(*args, **kwargs)
         except (OutOfTime, KeyboardInterrupt):
             raise
         except BaseException as exc:  # noqa: BLE001 - the student's code may raise anything
@@ -100,15 +102,15 @@ def _can_use_alarm() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
 
-def call(fn, args=(), kwargs=None, budget: float = 5.0) -> Call:
+def call(fn, args=(), kwargs=None, budget: float = 5.0, watch=None) -> Call:
     """Call the student's fn within `budget` seconds; never raises (except KeyboardInterrupt)."""
     kwargs = kwargs or {}
     if _can_use_alarm():
-        return _call_with_alarm(fn, args, kwargs, budget)
-    return _call_in_thread(fn, args, kwargs, budget)
+        return _call_with_alarm(fn, args, kwargs, budget, watch)
+    return _call_in_thread(fn, args, kwargs, budget, watch)
 
 
-def _call_with_alarm(fn, args, kwargs, budget) -> Call:
+def _call_with_alarm(fn, args, kwargs, budget, watch=None) -> Call:
     def is_student_frame(frame):
         return not is_library_file(frame.f_code.co_filename)
 
@@ -126,7 +128,7 @@ def _call_with_alarm(fn, args, kwargs, budget) -> Call:
     signal.setitimer(signal.ITIMER_REAL, budget, 0.05)
     try:
         try:
-            result = _invoke(fn, args, kwargs)
+            result = _invoke(fn, args, kwargs, watch)
         finally:
             stopper.disarm()  # first: from now on an alarm does nothing
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -142,12 +144,12 @@ def _call_with_alarm(fn, args, kwargs, budget) -> Call:
     return result
 
 
-def _call_in_thread(fn, args, kwargs, budget) -> Call:
+def _call_in_thread(fn, args, kwargs, budget, watch=None) -> Call:
     box = {}
 
     def target():
         try:
-            box["call"] = _invoke(fn, args, kwargs)
+            box["call"] = _invoke(fn, args, kwargs, watch)
         except BaseException:  # noqa: BLE001 - nothing may escape a daemon thread noisily
             box["call"] = Call(error=RuntimeError("interrupted"))
 

@@ -1,19 +1,74 @@
-"""Stop the student's code when its time is up, even if a bare `except:` swallows the signal.
+"""Stop a student's function when its time is up, even one that swallows the stop signal.
 
-The alarm raises `OutOfTime` into the running code. A loop such as
+Why
+    A check calls the student's function with a time budget (`_run.call`), so that an endless
+    loop fails the check instead of hanging the notebook. On Linux and macOS a timer signal
+    (SIGALRM) interrupts the call: its handler raises `OutOfTime` inside the student's code,
+    the exception unwinds back to the check, and the check reports which function did not
+    finish. That alone stops `while True: pass`. But a student who writes
 
-    while True:
-        try:
-            time.sleep(0.01)
-        except:          # catches OutOfTime too
-            pass
+        while True:
+            try:
+                time.sleep(0.01)
+            except:          # a bare except catches OutOfTime too...
+                pass         # ...and the loop goes on, for ever
 
-would swallow it forever, so the alarm also traces the student's frames: while one of them runs
-inside a handler that caught our exception, the trace function raises again, and that exception
-escapes the handler (an `except` block is not protected by its own `try`). CPython drops a trace
-function that raises; the dropped per-frame tracer re-installs tracing from its `__del__`, so
-nested handlers are escaped one after the other. Library frames (NumPy, contextlib, ...) are not
-traced, so their `with` blocks and `finally` clauses clean up normally.
+    swallows the exception, and a new alarm only lands in the `try` again. This module makes
+    OutOfTime escape such handlers.
+
+How: raise again from inside the handler
+    Python can call a trace function before every bytecode instruction of a frame
+    (`sys.settrace`, `frame.f_trace`, `frame.f_trace_opcodes`). When the first alarm fires,
+    `fire` starts tracing the student's frames. The tracer watches for one thing: an
+    instruction that runs while the current exception (`sys.exc_info()`) is our OutOfTime,
+    i.e. inside a handler that caught it. There it raises OutOfTime again. An exception raised
+    inside an `except` block is not caught by that same block, so it leaves the handler, and
+    the loop around it.
+
+Why one tracer per frame, and `__del__`
+    CPython switches tracing off (for every frame) the moment a trace function raises. An
+    outer handler would then swallow the exception for good:
+
+        while True:
+            try:
+                while True:
+                    try:
+                        time.sleep(0.001)
+                    except:                # escaped here, tracing switched off...
+                        pass
+            except BaseException:          # ...so this one would swallow it
+                continue
+
+    So each frame gets its own `_FrameTracer` object, referenced only by that frame. When
+    CPython drops the tracer that raised, its `__del__` runs at once and switches tracing back
+    on for the student's frames that remain, before the outer handler runs: one handler is
+    escaped per raise, until OutOfTime reaches the check.
+
+What is left alone
+    - Only the student's frames are traced (`is_student_frame`): Python's, NumPy's and the
+      course's own code is not, so their `with` blocks and `finally` clauses clean up as usual
+      (np.errstate, warning filters and the like are restored).
+    - The tracer waits out the few instructions of the exception machinery itself
+      (`_MACHINERY`: entering, matching and leaving a handler); raising there would leave a
+      stale "current exception" behind.
+    - An alarm that arrives outside the student's call (in the check's own bookkeeping just
+      before or after it) does nothing; the timer fires again 0.05 s later if still needed.
+    - `disarm` puts back the trace function that was there before (a debugger's, coverage's).
+    The student's own `finally` clauses (and `__exit__` methods) are cut short, though: they
+    run with OutOfTime as the current exception, like a handler, and the tracer cannot tell
+    them apart. Nothing is lost by that: the call is being given up anyway.
+
+Windows has no SIGALRM: there (and off the main thread) `_run` calls the function in a thread
+and stops waiting when time is up; the check returns, the loop runs on in the background.
+
+Life cycle, as `_run._call_with_alarm` drives it:
+
+    stopper = Stopper(is_student_frame, boundary_code=_invoke.__code__)
+    stopper.arm()                            # just before the call
+    (SIGALRM handler) stopper.fire(frame)    # after the budget, then every 0.05 s
+    stopper.disarm()                         # just after the call, before the timer stops
+
+Each escape route is tested in tests/test_checks_stopper.py.
 """
 
 from __future__ import annotations
@@ -34,15 +89,22 @@ class OutOfTime(BaseException):
 
 
 class Stopper:
-    """The state of one timed call: `arm()` before it, `fire(frame)` from the alarm, `disarm()`."""
+    """The state of one timed call: `arm()` before it, `fire(frame)` from the alarm, `disarm()`.
+
+    Args:
+        is_student_frame: frame → bool, True for the student's code (not Python, NumPy or
+            course_utils): only those frames are traced.
+        boundary_code: the code object of the function that calls the student's function;
+            the frames below it are "the call".
+    """
 
     def __init__(self, is_student_frame, boundary_code):
-        self.is_student_frame = is_student_frame  # frame -> bool (not Python/NumPy/course_utils)
-        self.boundary_code = boundary_code  # the code object of the caller of the student's fn
+        self.is_student_frame = is_student_frame
+        self.boundary_code = boundary_code
         self.armed = False
         self.fired = False
         self.previous_trace = None
-        self.stamped = []
+        self.stamped = []  # the frames we gave a tracer, to take it back in `disarm`
 
     # --- the life cycle -------------------------------------------------------------------
     def arm(self):
@@ -52,7 +114,7 @@ class Stopper:
     def fire(self, frame):
         """From the alarm handler: raise OutOfTime (unless we interrupted our own bookkeeping)."""
         if not self.armed or not self._frames_of_the_call(frame):
-            return  # in our own bookkeeping (before or after the call): the next alarm will do
+            return  # before or after the call, or in this module: the next alarm will do
         self.fired = True
         self.install(frame)
         raise OutOfTime
@@ -86,11 +148,15 @@ class Stopper:
                 f.f_trace, f.f_trace_opcodes = _FrameTracer(self), True
                 self.stamped.append(f)
         if not isinstance(sys.gettrace(), _FrameTracer):
-            sys.settrace(_FrameTracer(self))
+            sys.settrace(_FrameTracer(self))  # for calls the student's code makes from now on
 
 
 class _FrameTracer:
-    """The trace function of one frame; re-installs tracing if CPython drops it after it raised."""
+    """The trace function of one frame (and, as the global one, of new calls).
+
+    Python calls it with event "call" for a new frame (its return value becomes that frame's
+    tracer) and, once `f_trace_opcodes` is set, with "opcode" before every instruction.
+    """
 
     __slots__ = ("stopper",)
 
@@ -103,9 +169,9 @@ class _FrameTracer:
             return None
         if event == "call":
             if not stopper.is_student_frame(frame):
-                return None  # library code cleans up normally
+                return None  # library code is not traced: it cleans up normally
             frame.f_trace_opcodes = True
-            return _FrameTracer(stopper)
+            return _FrameTracer(stopper)  # a tracer of its own (see `__del__`)
         if (event == "opcode" and stopper.fired
                 and frame.f_code.co_code[frame.f_lasti] not in _MACHINERY
                 and isinstance(sys.exc_info()[1], OutOfTime)):
@@ -118,7 +184,7 @@ class _FrameTracer:
     def __del__(self):
         stopper = self.stopper
         if stopper.armed and stopper.fired:
-            # CPython just dropped the tracing because we raised: put it back for the outer
+            # CPython just dropped tracing because we raised: switch it back on for the outer
             # handlers (the frame that raised is our caller's caller: sys._getframe(1)).
             try:
                 stopper.install(sys._getframe(1))

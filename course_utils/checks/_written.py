@@ -21,9 +21,9 @@ EXERCISES = [
        "b": ("Only an affine function x W + b of its input: exactly what one layer computes.",
              "Each layer is affine and a composition of affine maps is affine, so depth adds "
              "nothing without a nonlinearity."),
-       "c": ("Any continuous function, given enough units per layer.",
-             "That is the universal approximation theorem, and it needs a nonlinear activation; "
-             "with linear layers the output is always x W + b."),
+       "c": ("A polynomial of degree 10 in its inputs: each layer multiplies by another matrix.",
+             "Multiplying by matrices never multiplies inputs with each other: W1 W2 … W10 is "
+             "one matrix, so the output is still x W + b, degree 1."),
        "d": ("XOR, but nothing more complicated.",
              "XOR is not linearly separable, so no affine function — all that linear layers can "
              "compute — solves it.")},
@@ -41,11 +41,13 @@ EXERCISES = [
              "σ' is 1/4 at 0 and falls off like e^(−|z|); a saturated unit passes almost no gradient."),
        "c": ("It is exactly 0, because σ(8) rounds to 1.",
              "σ(8) ≈ 0.99966 is not 1 in float64, and σ'(8) ≈ 3.4e-4 is small but not 0."),
-       "d": ("It passes through unchanged, because sigmoid is monotonic.",
-             "Monotonic means the slope is positive, not that it is 1; at z = 8 the slope is tiny.")},
+       "d": ("It is multiplied by σ(8) ≈ 0.9997, so it passes almost unchanged.",
+             "The backward pass multiplies by the slope σ'(8) = σ(8)(1 − σ(8)) ≈ 3.4e-4, not by "
+             "the output σ(8): an output near 1 means a slope near 0.")},
       "b"),
-    V("sigmoid_saturation", "where sigmoid saturates", "01", 4.585, 0.3,
-      "Find where the derivative curve crosses 0.01 on the positive side (σ'(0) = 0.25 for scale).",
+    V("sigmoid_saturation", "where sigmoid saturates", "01", 4.585, 0.02,
+      "Evaluate your sigmoid_derivative on a fine grid of x > 0 and find the first x where it "
+      "drops below 0.01 (σ'(0) = 0.25 for scale).",
       question="Beyond which x > 0 is σ'(x) smaller than 0.01?"),
     # --- 02 -----------------------------------------------------------------------------
     C("tanh_zero_centred", "tanh is zero-centred", "02",
@@ -55,16 +57,19 @@ EXERCISES = [
              "not all share one sign.",
              "Sigmoid's outputs are all positive, so all the weight gradients of a unit share a "
              "sign and gradient descent zig-zags; tanh avoids that."),
-       "b": ("Its derivative is 0 at x = 0.", "tanh'(0) = 1, its maximum."),
+       "b": ("Its outputs always have mean exactly 0, whatever the inputs, so the next layer "
+             "needs no bias.",
+             "Only inputs spread symmetrically around 0 give outputs averaging near 0; inputs "
+             "that are all positive give positive tanh outputs too."),
        "c": ("Its outputs are always positive, which keeps the next layer stable.",
              "That describes sigmoid (outputs in (0, 1)); positive-only outputs make a unit's "
              "weight gradients share one sign — the problem zero-centring avoids."),
-       "d": ("It is cheaper to compute than sigmoid.",
-             "They cost about the same (tanh(x) = 2σ(2x) − 1); zero-centred is about the mean "
-             "of the outputs.")},
+       "d": ("Its slope at 0 is 1 instead of 1/4, and that is what zero-centred means.",
+             "The steeper slope is a separate advantage (it passes more gradient); "
+             "zero-centred is about the mean of the outputs, not the slope.")},
       "a"),
-    V("tanh_slope_ratio", "tanh vs sigmoid slope", "02", 4.0, 0.2,
-      "Read both derivative curves at x = 0 and divide.",
+    V("tanh_slope_ratio", "tanh vs sigmoid slope", "02", 4.0, 0.05,
+      "Evaluate both derivatives at x = 0 and divide.",
       question="How many times steeper than sigmoid is tanh at x = 0?"),
     # --- 03 -----------------------------------------------------------------------------
     C("relu_gradient_flow", "ReLU and vanishing gradients", "03",
@@ -72,16 +77,18 @@ EXERCISES = [
       {"a": ("ReLU's derivative is exactly 1 for positive inputs, so along active units the "
              "gradient passes through a layer without shrinking.",
              "Sigmoid multiplies the gradient by at most 1/4 per layer; an active ReLU by exactly 1."),
-       "b": ("ReLU is bounded, so its gradients cannot vanish.",
-             "ReLU is unbounded above, and boundedness is not what keeps gradients alive."),
-       "c": ("ReLU's derivative is at most 1/4, like sigmoid's, but it is cheaper.",
-             "ReLU's derivative is 0 or 1; 1/4 is sigmoid's maximum."),
+       "b": ("ReLU's gradient is never 0, so nothing can vanish.",
+             "It is exactly 0 for every negative input: a unit with z < 0 passes no gradient "
+             "at all (and lesson 09 shows units that never pass one again)."),
+       "c": ("ReLU is linear, so backpropagation skips the activation altogether.",
+             "ReLU is only piecewise linear: backpropagation multiplies by its slope, 1 or 0 "
+             "per unit and example, and that 0 matters."),
        "d": ("ReLU never outputs 0, so every unit always learns.",
              "ReLU outputs 0 for every negative input — and a unit that always does stops "
              "learning (lesson 09).")},
       "a"),
     V("relu_zero_fraction", "ReLU sparsity", "03", 0.841, 0.03,
-      "Count the outputs that are exactly 0 and divide by how many there are.",
+      "Count the outputs in `a` that are exactly 0 and divide by how many there are.",
       question="With pre-activations drawn from N(−1, 1), what fraction of ReLU outputs is exactly 0?"),
     # --- 04 -----------------------------------------------------------------------------
     C("leaky_slope_one", "Leaky ReLU with slope 1", "04",
@@ -90,10 +97,12 @@ EXERCISES = [
              "negative_slope = 0 gives ReLU; a slope of 1 leaves negative inputs unchanged."),
        "b": ("The identity f(x) = x: a network built with it is linear again (lesson 00), however deep.",
              "Both sides have slope 1, so there is no kink and the layers collapse into one."),
-       "c": ("A step function, whose gradient is 0 almost everywhere.",
-             "A step has slope 0; Leaky ReLU with slope 1 has slope 1 everywhere."),
-       "d": ("Sigmoid-like: it saturates for large |x|.",
-             "Leaky ReLU is piecewise linear and never saturates.")},
+       "c": ("The absolute value |x|: negative inputs come out positive.",
+             "|x| has slope −1 for x < 0; a slope of +1 leaves negative inputs negative: "
+             "f(−2) = −2."),
+       "d": ("A Leaky ReLU that trains even better, because every unit passes the full gradient.",
+             "Passing the full gradient everywhere is exactly what makes it linear: there is "
+             "no kink left, so depth adds nothing.")},
       "b"),
     # --- 05 -----------------------------------------------------------------------------
     C("elu_negative_outputs", "what ELU's negative side buys", "05",
@@ -101,12 +110,14 @@ EXERCISES = [
       {"a": ("Mean activations closer to zero and a nonzero gradient for x < 0, so units cannot "
              "die; saturating at −alpha keeps very negative inputs from passing much signal.",
              "That is the argument of Clevert et al. (2016)."),
-       "b": ("Faster computation than ReLU.",
-             "exp costs more than a comparison: ELU is slower than ReLU."),
+       "b": ("A network can output negative numbers at all, which a ReLU network cannot.",
+             "A ReLU network's last layer is linear and outputs any sign; ELU's negative side "
+             "matters inside the network (mean activations, gradients for x < 0)."),
        "c": ("Unbounded negative outputs, which make training more stable.",
              "ELU is bounded below by −alpha; Leaky ReLU is the unbounded one."),
-       "d": ("A derivative of exactly 1 everywhere.",
-             "Only for x > 0; for x ≤ 0 it is alpha·eˣ, below alpha.")},
+       "d": ("ELU never saturates, so its gradient never vanishes.",
+             "ELU does saturate, at −alpha for very negative x, where its slope alpha·eˣ goes "
+             "to 0; only its positive side never saturates.")},
       "a"),
     V("selu_std", "SELU keeps the scale", "05", 1.0, 0.25,
       "Read the SELU curve at the last layer of the plot.",
@@ -121,12 +132,14 @@ EXERCISES = [
              "set them apart."),
        "b": ("They saturate for large positive inputs, like sigmoid.",
              "For large x both grow like x itself."),
-       "c": ("Their outputs lie in (0, 1).", "Both are unbounded above and dip below 0."),
+       "c": ("Like ReLU, their derivative is exactly 0 for every negative input.",
+             "Their derivatives are small but nonzero for moderately negative inputs (and even "
+             "negative near the dip), so those inputs still pass some gradient."),
        "d": ("They are exactly ReLU for |x| > 1.",
              "They approach ReLU only gradually: GELU(−1) ≈ −0.16, not 0.")},
       "a"),
-    V("gelu_minimum", "GELU's minimum", "06", -0.170, 0.02,
-      "Zoom in on the dip left of 0 and read its lowest value.",
+    V("gelu_minimum", "GELU's minimum", "06", -0.16997, 0.002,
+      "Evaluate activations.gelu on a fine grid between −4 and 0 and take the smallest value.",
       question="What is the smallest value GELU takes?"),
     # --- 07 -----------------------------------------------------------------------------
     C("output_activation", "the output of a 10-class classifier", "07",
@@ -138,12 +151,17 @@ EXERCISES = [
        "b": ("Sigmoid on each of the 10 outputs.",
              "Ten independent sigmoids suit multi-label problems (several labels per image); "
              "their outputs need not sum to 1."),
-       "c": ("ReLU.", "ReLU outputs are unbounded and often 0: not probabilities."),
-       "d": ("tanh, because it is zero-centred.",
-             "Outputs in (−1, 1) are not probabilities; zero-centring helps hidden layers.")},
+       "c": ("ReLU, so that the outputs are non-negative like probabilities.",
+             "Non-negative is not enough: ReLU outputs need not sum to 1, are often exactly 0 "
+             "for several classes, and a class with 0 gets no gradient to recover."),
+       "d": ("Softmax also suits images with several labels: each label gets the probability "
+             "it deserves.",
+             "Softmax makes the classes compete (the outputs sum to 1): with two true labels "
+             "each can get at most about 1/2. Several labels need a sigmoid per class.")},
       "a"),
-    V("softmax_temperature", "softmax temperature", "07", 2.02, 0.2,
-      "Raise the temperature until the largest bar is at 0.5.",
+    V("softmax_temperature", "softmax temperature", "07", 2.02, 0.02,
+      "Compute the largest probability on a fine grid of temperatures and find where it first "
+      "drops below 0.5.",
       question="For the logits (2, 1, 0.1), above which temperature does the largest probability "
                "drop below 0.5?"),
     # --- 08 -----------------------------------------------------------------------------
@@ -156,11 +174,13 @@ EXERCISES = [
        "b": ("The first layer has more parameters, so each one gets a smaller share.",
              "The norm of dL/dW does not shrink with the number of weights like that; the "
              "middle layers here all have the same size and still shrink layer by layer."),
-       "c": ("The learning rate is applied once per layer, ten times for the first one.",
-             "The learning rate scales every layer's update once and does not enter the gradient."),
-       "d": ("Sigmoid outputs are too large and overflow.",
-             "Sigmoid outputs lie in (0, 1); nothing overflows — the gradient underflows towards 0 "
-             "because of repeated multiplication by small slopes.")},
+       "c": ("The loss is measured at the output, and a signal fades with distance like a sound.",
+             "Nothing fades on its own: the chain rule multiplies the gradient by one factor per "
+             "layer, and it is the size of those factors (σ' ≤ 1/4) that makes it shrink."),
+       "d": ("The first layers' weights start too small; with Xavier initialisation every layer "
+             "gets the same gradient.",
+             "The networks here already use Xavier initialisation: it keeps the variance of "
+             "the signals, but cannot lift the factor σ' ≤ 1/4 that each sigmoid layer applies.")},
       "a"),
     V("vanishing_ratio", "how much the gradient shrinks", "08", 5.3, 1.0,
       "Read the sigmoid curve at layer 1 and at layer 10 on the log scale and count the powers of 10.",
@@ -175,9 +195,12 @@ EXERCISES = [
              "No gradient, no update: only a change elsewhere (or Leaky ReLU/ELU) can revive it."),
        "b": ("Its weights grow without bound until they overflow.",
              "Dead units have zero gradient, so their weights stop changing; they do not grow."),
-       "c": ("Its output saturates at 1, like a sigmoid.", "ReLU has no upper limit."),
-       "d": ("Dropout removes it permanently.",
-             "Dropout switches units off at random for one step only.")},
+       "c": ("Its weights become exactly 0, so it outputs 0.",
+             "A dead unit's weights are usually not 0; its weighted sum plus a large negative "
+             "bias is ≤ 0 for every input, so it outputs 0."),
+       "d": ("Every step gives it a large negative gradient that keeps pushing it down.",
+             "A dead unit gets no gradient at all (relu'(z) = 0 for z ≤ 0), which is why "
+             "nothing ever moves it back.")},
       "a"),
     V("dead_after_big_lr", "dead units after a large learning rate", "09", 0.29, 0.12,
       "Read the last point of the learning-rate-1.0 curve.",

@@ -5,15 +5,17 @@ need the backend itself, because Keras 3 has no backend-neutral gradient API:
 
 - `float64()`: JAX computes in float32 unless 64-bit mode is on; the context manager turns it
   on for the comparisons only (TensorFlow and PyTorch have float64 natively: nothing to do).
-- `elementwise_grad`, `vjp`, `weight_gradients`: automatic differentiation through Keras ops,
-  written with `jax.grad`/`jax.vjp`. On another backend they raise `BackendNotSupported`,
-  whose message says what to use there instead.
+- automatic differentiation through Keras ops, written with `jax.grad`/`jax.vjp`: `grad` (an
+  elementwise function's derivative), `autodiff_derivative` and `autodiff_vjp` (a `Pair`'s
+  Keras function, in float64) and `weight_gradients` (a model's dL/dW). On another backend
+  they raise `BackendNotSupported`, whose message says what to use there instead.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 
 AUTODIFF_BACKENDS = ("jax",)
 
@@ -22,26 +24,29 @@ class BackendNotSupported(NotImplementedError):
     """The helper differentiates with JAX; the active Keras backend is another one."""
 
 
-def _quiet_environment() -> None:
-    """Environment variables that must be set before JAX/TensorFlow are first imported.
+def _fallback_environment() -> None:
+    """For a kernel started outside the course's environment (which sets these already).
 
-    setdefault only: a choice the user already made wins.
+    The course's Jupyter kernel, `make lab`, `make test` and environment.yml set KERAS_BACKEND
+    and JAX_PLATFORMS for every process they start. A kernel started some other way (an IDE's
+    own Python) gets them here, before Keras is first imported: setdefault only, so a choice
+    the user made wins, and nothing happens once Keras is imported.
     """
+    if "keras" in sys.modules:
+        return
     os.environ.setdefault("KERAS_BACKEND", "jax")
     # Do not probe for GPUs/TPUs: the probe prints "falling back to cpu" warnings on stderr,
     # and the lesson's models are tiny (a CPU is faster than the transfer to a GPU).
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
-    # The TensorFlow backend logs C++ start-up messages on stderr unless told not to.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def keras():
-    """The `keras` module, imported on first use with a quiet environment.
+    """The `keras` module, imported on first use.
 
     Raises:
         ImportError: Keras or its backend is missing, with the backend named in the message.
     """
-    _quiet_environment()
+    _fallback_environment()
     try:
         import keras as _keras
     except ImportError as err:
@@ -75,7 +80,11 @@ def float64():
         return
     import jax
 
-    with jax.enable_x64(True):
+    try:
+        enable_x64 = jax.enable_x64  # jax >= 0.8
+    except AttributeError:  # jax 0.6, the newest for Python 3.10
+        from jax.experimental import enable_x64
+    with enable_x64(True):
         yield
 
 
@@ -89,23 +98,43 @@ def _require_autodiff(what: str) -> None:
         )
 
 
-def elementwise_grad(fn, x):
-    """f'(x) at every point of x by reverse-mode autodiff through `fn` (JAX `vmap(grad)`).
+def grad(fn, x, dtype="float32"):
+    """f'(x) for an elementwise function built from keras.ops, by autodiff (JAX), per point.
 
     Args:
-        fn: a function of one scalar built from `keras.ops` / `keras.activations`.
-        x: the points, a 1-D float array; call inside `float64()` for float64 results.
+        fn: a function of one scalar built from `keras.ops` / `keras.activations`, e.g.
+            `lambda x: keras.ops.relu(x) + 0.5 * keras.ops.tanh(x)`.
+        x: the points, a 1-D array.
+        dtype: "float32" (what a model computes in, default) or "float64".
 
     Returns:
-        A NumPy array of f'(x), one value per point.
+        A NumPy array of f'(x) in `dtype`, one value per point.
     """
-    _require_autodiff("elementwise_grad")
+    _require_autodiff("grad")
     import jax
     import numpy as np
 
+    x = np.asarray(x, dtype=dtype)
     # jit: one compiled kernel instead of op-by-op dispatch (~10x faster on a first call).
     derivative = jax.jit(jax.vmap(jax.grad(fn)))
-    return np.asarray(derivative(jax.numpy.asarray(np.asarray(x))))
+    if dtype == "float64":
+        with float64():
+            return np.asarray(derivative(jax.numpy.asarray(x)))
+    return np.asarray(derivative(jax.numpy.asarray(x)))
+
+
+def autodiff_derivative(pair, x):
+    """f'(x) of the Keras function of a `Pair` (e.g. `pair("sigmoid")`) by autodiff, in float64."""
+    return grad(pair.keras_fn, x, "float64")
+
+
+def autodiff_vjp(pair, x, grad_output):
+    """gᵀ·J of the Keras function of a vector `Pair` (softmax, log_softmax) by autodiff, float64."""
+    import numpy as np
+
+    with float64():
+        return vjp(pair.keras_fn, np.asarray(x, dtype=np.float64),
+                   np.asarray(grad_output, dtype=np.float64))
 
 
 def vjp(fn, x, grad_output):

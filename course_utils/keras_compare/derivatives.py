@@ -2,7 +2,7 @@
 
 Autodiff differentiates the *code* of the Keras function, rule by rule: σ' becomes σ·(1 − σ),
 expm1' becomes expm1(x) + 1. Exact in algebra, these cancel in floating point in the tails,
-where course_utils uses forms that do not (see /work/shared numerics notes and lesson 01).
+where course_utils uses forms that do not (lesson 10, section 2; σ′ in lesson 01).
 
 Example:
     >>> import numpy as np
@@ -16,26 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _backend
+from ._backend import autodiff_derivative, autodiff_vjp
 from ._table import Table
 from .values import PAIRS, WHERE, Pair, differences, logit_rows, value_grid, where_they_differ
-
-
-def autodiff_derivative(p: Pair, x) -> np.ndarray:
-    """f'(x) of the Keras function of pair `p` by autodiff (JAX), in float64, one per point."""
-    keras = _backend.keras()
-    x = np.asarray(x, dtype=np.float64)
-    with _backend.float64():
-        d = _backend.elementwise_grad(lambda t: p.keras_fn(t), keras.ops.convert_to_tensor(x, "float64"))
-    return np.asarray(d, dtype=np.float64)
-
-
-def autodiff_vjp(p: Pair, x, grad_output) -> np.ndarray:
-    """gᵀ·J of the Keras function of a vector pair (softmax, log_softmax) by autodiff, float64."""
-    x = np.asarray(x, dtype=np.float64)
-    with _backend.float64():
-        g = _backend.vjp(lambda t: p.keras_fn(t), x, np.asarray(grad_output, dtype=np.float64))
-    return np.asarray(g, dtype=np.float64)
 
 
 def compare_derivatives(pairs=PAIRS, x=None, seed=0) -> Table:

@@ -1,5 +1,5 @@
-"""Keras models for lesson 10: the digits MLP, training with a per-epoch loss, PReLU slopes,
-autodiff of a custom activation, and per-layer gradient norms.
+"""Keras models for lesson 10: the digits MLP, training with a per-epoch loss, PReLU slopes
+and per-layer gradient norms.
 
 Models train in float32 (Keras's default `floatx`), the precision real networks use; only the
 function-level comparisons (`values`, `derivatives`) run in float64.
@@ -22,26 +22,17 @@ import numpy as np
 from .. import activations
 from . import _backend
 
-# Keras arguments for each course activation name: every hyperparameter explicit (the
-# defaults differ, see `keras_defaults()`), so a model means the same thing in both libraries.
-KERAS_ARGUMENTS = {
-    "relu": {},
-    "tanh": {},
-    "sigmoid": {},
-    "elu": {"alpha": 1.0},
-    "selu": {},
-    "gelu": {"approximate": False},
-    "silu": {},
-    "softplus": {},
-    "leaky_relu": {"negative_slope": 0.01},
-}
+# The hidden activations with a Keras counterpart of the same name. Each is called with every
+# hyperparameter of the course's default spelled out (the libraries' defaults differ, see
+# `keras_defaults()`), so a model means the same thing in both libraries.
+KERAS_NAMES = ("relu", "tanh", "sigmoid", "elu", "selu", "gelu", "silu", "softplus", "leaky_relu")
 
 
 def keras_activation(name, **params):
     """`keras.activations.<name>` with every hyperparameter passed explicitly.
 
     Args:
-        name: a course activation name with a Keras counterpart (see `KERAS_ARGUMENTS`),
+        name: a course activation name with a Keras counterpart (see `KERAS_NAMES`),
             or a callable (returned unchanged: e.g. a custom activation).
         **params: overrides, e.g. `negative_slope=0.1`.
 
@@ -50,12 +41,12 @@ def keras_activation(name, **params):
     """
     if callable(name):
         return name
-    if name not in KERAS_ARGUMENTS:
+    if name not in KERAS_NAMES:
         raise ValueError(
             f"keras_activation: no Keras counterpart set up for {name!r}; "
-            f"choose from {sorted(KERAS_ARGUMENTS)} or pass a function"
+            f"choose from {sorted(KERAS_NAMES)} or pass a function"
         )
-    args = {**KERAS_ARGUMENTS[name], **params}
+    args = {**activations.get(name).params, **params}
     fn = getattr(_backend.keras().activations, name)
     return functools.wraps(fn)(functools.partial(fn, **args)) if args else fn
 
@@ -154,11 +145,6 @@ def _loss_and_accuracy(z, y):
     return float(-np.mean(log_p[np.arange(len(y)), y])), float(np.mean(z.argmax(axis=1) == y))
 
 
-def accuracy(model, X, y) -> float:
-    """Fraction of rows whose largest logit is the true class."""
-    return _loss_and_accuracy(logits(model, X), y)[1]
-
-
 def fit_keras(model, X, y, X_test=None, y_test=None, epochs=10, batch_size=32, lr=1e-3, seed=0):
     """Train with Adam and cross-entropy on logits; record the loss like `network.fit` does.
 
@@ -206,22 +192,6 @@ def fit_keras(model, X, y, X_test=None, y_test=None, epochs=10, batch_size=32, l
     if X_test is not None:
         run.test_accuracy = _loss_and_accuracy(z[len(y):], y_test)[1]
     return run
-
-
-def grad(fn, x, dtype="float32") -> np.ndarray:
-    """f'(x) for an elementwise function built from keras.ops, by autodiff (JAX), per point.
-
-    Args:
-        fn: e.g. `lambda x: keras.ops.relu(x) + 0.5 * keras.ops.tanh(x)`.
-        x: 1-D points.
-        dtype: "float32" (what a model computes in, default) or "float64".
-    """
-    keras = _backend.keras()
-    x = np.asarray(x, dtype=np.float64)
-    if dtype == "float64":
-        with _backend.float64():
-            return _backend.elementwise_grad(fn, keras.ops.convert_to_tensor(x, "float64"))
-    return _backend.elementwise_grad(fn, x.astype(np.float32))
 
 
 def prelu_slopes(model) -> list:

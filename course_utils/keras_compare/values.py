@@ -20,9 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import activations
+from .. import activations, reference
 from . import _backend
-from ._reference import log_softmax_reference, reference
 from ._table import Table
 
 # Results smaller than this in magnitude count as underflowed: near float64's smallest normal
@@ -69,7 +68,7 @@ class Pair:
 
     def reference(self, derivative=False):
         """The 50-digit mpmath reference (elementwise activations only)."""
-        return reference(self.name, derivative=derivative, **self.params)
+        return reference.reference(self.name, derivative=derivative, **self.params)
 
 
 PAIRS = (
@@ -203,12 +202,11 @@ def _tail_values(p: Pair, derivative: bool, x):
     if not p.elementwise:
         z = np.asarray(x, dtype=np.float64)
         c, k, _ = evaluate(p, z)
-        return log_softmax_reference(z)[0], k[0], c[0]
+        return reference.log_softmax(z)[0], k[0], c[0]
     xs = np.array([x], dtype=np.float64)
     if derivative:
-        from .derivatives import autodiff_derivative
-
-        return p.reference(True)(xs)[0], autodiff_derivative(p, xs)[0], p.course.derivative(xs)[0]
+        return (p.reference(True)(xs)[0], _backend.autodiff_derivative(p, xs)[0],
+                p.course.derivative(xs)[0])
     c, k, _ = evaluate(p, xs)
     return p.reference()(xs)[0], k[0], c[0]
 
@@ -272,5 +270,8 @@ def keras_defaults() -> Table:
             "keras.layers": "(no layer)" if layer is None
             else f"{layer[0]}({layer[2]}={_default(layer[1], layer[2])!r})",
         })
+    # The major version only: the stored lesson output must not change with a patch release
+    # (Python 3.10 gets Keras 3.12, newer Pythons 3.15; the defaults are the same).
+    major = keras.__version__.split(".")[0]
     return Table(["activation", "parameter", "course_utils", "keras.activations", "keras.ops",
-                  "keras.layers"], out, title=f"Default hyperparameters (Keras {keras.__version__})")
+                  "keras.layers"], out, title=f"Default hyperparameters (Keras {major})")

@@ -29,7 +29,7 @@ Example:
 from __future__ import annotations
 
 from . import layers, losses, optimizers, stats, training
-from .layers import INITIALIZERS, Dense, init_weights
+from .layers import Dense, init_weights
 from .losses import MeanSquaredError, SoftmaxCrossEntropy
 from .model import MLP
 from .optimizers import SGD, Adam
@@ -37,7 +37,7 @@ from .stats import layer_statistics
 from .training import History, fit
 
 __all__ = [
-    "MLP", "Dense", "fit", "History", "layer_statistics", "init_weights", "INITIALIZERS",
+    "MLP", "Dense", "fit", "History", "layer_statistics", "init_weights",
     "MeanSquaredError", "SoftmaxCrossEntropy", "SGD", "Adam",
     "layers", "losses", "optimizers", "stats", "training",
 ]

@@ -24,9 +24,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
-from . import _checks
+from .._validate import Registry, integer, real
+from ._inputs import matrix
 
-# name → (distribution, variance rule); std² for "normal" comes from `init_std`.
+# name → the distribution (std² for "normal" comes from `init_std`); aliases accepted too.
 INITIALIZERS = {
     "normal": "N(0, init_std²)",
     "xavier_uniform": "U(−a, a), a = √(6 / (fan_in + fan_out))",
@@ -34,28 +35,19 @@ INITIALIZERS = {
     "he": "N(0, 2 / fan_in)",
     "he_uniform": "U(−a, a), a = √(6 / fan_in)",
 }
-_INIT_ALIASES = {
+_INITS = Registry("init", INITIALIZERS, aliases={
     "glorot_uniform": "xavier_uniform",
     "glorot_normal": "xavier_normal",
     "he_normal": "he",
     "kaiming": "he",
     "kaiming_normal": "he",
     "kaiming_uniform": "he_uniform",
-}
+})
 
 
 def init_name(init) -> str:
     """The canonical initialiser name for `init` (aliases such as "glorot_uniform" accepted)."""
-    if not isinstance(init, str):
-        raise ValueError(f"init must be a name such as 'he', got {init!r}")
-    key = init.strip().lower().replace("-", "_")
-    key = _INIT_ALIASES.get(key, key)
-    if key not in INITIALIZERS:
-        raise ValueError(
-            f"unknown init {init!r}; valid names: {', '.join(INITIALIZERS)} "
-            f"(aliases: {', '.join(_INIT_ALIASES)})"
-        )
-    return key
+    return _INITS.key(init)
 
 
 def init_weights(fan_in, fan_out, init="he", seed=0, init_std=1.0) -> np.ndarray:
@@ -94,13 +86,13 @@ def init_weights(fan_in, fan_out, init="he", seed=0, init_std=1.0) -> np.ndarray
         neural networks", AISTATS; He, Zhang, Ren & Sun (2015), "Delving Deep into
         Rectifiers", ICCV.
     """
-    fan_in = _checks.positive_int(fan_in, "init_weights", "fan_in")
-    fan_out = _checks.positive_int(fan_out, "init_weights", "fan_out")
+    fan_in = integer(fan_in, "init_weights", "fan_in", at_least=1)
+    fan_out = integer(fan_out, "init_weights", "fan_out", at_least=1)
     name = init_name(init)
     rng = np.random.default_rng(seed)
     shape = (fan_in, fan_out)
     if name == "normal":
-        std = _checks.positive_number(init_std, "init_weights", "init_std")
+        std = real(init_std, "init_weights", "init_std", above=0)
         return rng.normal(0.0, std, shape)
     if name == "xavier_uniform":
         a = np.sqrt(6.0 / (fan_in + fan_out))
@@ -124,8 +116,8 @@ def make_activation(activation, n_out: int):
     act = activations.get(activation)
     if not act.elementwise:
         raise ValueError(
-            f"activation {act.name!r} works along an axis and cannot be a hidden activation; "
-            "the last layer outputs logits and the loss applies (log-)softmax"
+            f"activation {act.name!r} cannot be a hidden activation (it works along an axis); "
+            "the output layer gives logits and the loss applies softmax"
         )
     if isinstance(act, activations.PReLU):
         alpha = np.asarray(act.alpha, dtype=np.float64)
@@ -168,9 +160,9 @@ class Dense:
     """
 
     def __init__(self, n_in, n_out, activation=None, init="he", bias=0.0, init_std=1.0, seed=0):
-        self.n_in = _checks.positive_int(n_in, "Dense", "n_in")
-        self.n_out = _checks.positive_int(n_out, "Dense", "n_out")
-        bias = _checks.finite_number(bias, "Dense", "bias")
+        self.n_in = integer(n_in, "Dense", "n_in", at_least=1)
+        self.n_out = integer(n_out, "Dense", "n_out", at_least=1)
+        bias = real(bias, "Dense", "bias")
         self.init = init_name(init)
         self.activation = make_activation(activation, self.n_out)
         self.W = init_weights(self.n_in, self.n_out, self.init, seed, init_std)
@@ -191,7 +183,7 @@ class Dense:
 
     def forward(self, X) -> np.ndarray:
         """A = f(X W + b); keeps X, Z and A for `backward` and for the statistics."""
-        return self._forward(_checks.matrix(X, "Dense.forward", "X", columns=self.n_in))
+        return self._forward(matrix(X, "Dense.forward", "X", columns=self.n_in))
 
     def _forward(self, X: np.ndarray) -> np.ndarray:
         # Unchecked: MLP checks its input once, not at every layer.

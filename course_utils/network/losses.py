@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import activations
-from . import _checks
+from .._validate import Registry, integer
 
 
 def _outputs(outputs, owner: str) -> np.ndarray:
@@ -60,7 +60,7 @@ def one_hot(y, num_classes) -> np.ndarray:
         array([[0., 0., 1.],
                [1., 0., 0.]])
     """
-    num_classes = _checks.positive_int(num_classes, "one_hot", "num_classes")
+    num_classes = integer(num_classes, "one_hot", "num_classes", at_least=1)
     y = labels(y, len(np.asarray(y).reshape(-1)), num_classes, "one_hot")
     out = np.zeros((y.size, num_classes))
     out[np.arange(y.size), y] = 1.0
@@ -197,23 +197,15 @@ class SoftmaxCrossEntropy(Loss):
         return grad
 
 
-_LOSSES = {
-    "cross_entropy": SoftmaxCrossEntropy,
-    "softmax_cross_entropy": SoftmaxCrossEntropy,
-    "categorical_crossentropy": SoftmaxCrossEntropy,
-    "mse": MeanSquaredError,
-    "mean_squared_error": MeanSquaredError,
-}
+_LOSSES = Registry("loss", {"cross_entropy": SoftmaxCrossEntropy, "mse": MeanSquaredError},
+                   aliases={"softmax_cross_entropy": "cross_entropy",
+                            "categorical_crossentropy": "cross_entropy",
+                            "mean_squared_error": "mse"}, instance_of=Loss)
 
 
 def get(loss) -> Loss:
     """A Loss from a name ("cross_entropy", "mse" and their long names) or a Loss, returned as is."""
-    if isinstance(loss, Loss):
-        return loss
-    key = loss.strip().lower() if isinstance(loss, str) else None
-    if key not in _LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; valid names: {', '.join(_LOSSES)}")
-    return _LOSSES[key]()
+    return _LOSSES.get(loss)
 
 
 def accuracy(outputs, y) -> float:

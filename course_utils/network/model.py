@@ -18,14 +18,11 @@ Example:
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .. import activations
-from . import _checks
-from ._checks import describe
+from .._validate import describe, is_integer, real
 from . import losses as _losses
+from ._inputs import matrix
 from ._threads import single_blas_thread
 from .layers import Dense, init_name
 
@@ -63,9 +60,9 @@ class MLP:
         n_hidden = len(self.sizes) - 2
         acts = _check_activations(activation, n_hidden)
         self.init = init_name(init)
-        self.bias = _checks.finite_number(bias, "MLP", "bias")
+        self.bias = real(bias, "MLP", "bias")
         if self.init == "normal":
-            _checks.positive_number(init_std, "MLP", "init_std")
+            real(init_std, "MLP", "init_std", above=0)
         self.init_std = init_std
         self.seed = seed
         rng = np.random.default_rng(seed)
@@ -80,7 +77,7 @@ class MLP:
     # --- passes ---------------------------------------------------------------------
     def forward(self, X) -> np.ndarray:
         """The logits for a batch X (N × sizes[0]); each layer caches X, Z and A."""
-        A = _checks.matrix(X, "MLP.forward", "X", columns=self.sizes[0])
+        A = matrix(X, "MLP.forward", "X", columns=self.sizes[0])
         for layer in self.layers:
             A = layer._forward(A)
         return A
@@ -138,10 +135,6 @@ class MLP:
         """The hidden layers' activation names."""
         return [layer.activation_name for layer in self.layers[:-1]]
 
-    def n_parameters(self) -> int:
-        """How many numbers the network learns."""
-        return int(sum(p.size for p in self.parameters()))
-
     def __repr__(self) -> str:
         extra = f", init_std={self.init_std}" if self.init == "normal" else ""
         return (f"MLP(sizes={self.sizes}, activation={self.hidden_activations}, "
@@ -156,7 +149,7 @@ def _check_sizes(sizes) -> list:
     if len(values) < 2:
         raise ValueError(f"MLP: sizes needs at least 2 entries (inputs, outputs), got {values}")
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < 1:
+        if not is_integer(v) or v < 1:
             raise ValueError(f"MLP: sizes must be positive integers, got {values}")
     return [int(v) for v in values]
 
@@ -171,13 +164,6 @@ def _check_activations(activation, n_hidden: int) -> list:
         acts = list(activation)
     else:
         acts = [activation] * n_hidden
-    for a in acts:  # fail early, with the activations' own message for unknown names
-        if a is None:
-            raise ValueError("MLP: activation must be a name such as 'relu' or an Activation, got None")
-        act = activations.get(a)
-        if not act.elementwise:
-            raise ValueError(
-                f"MLP: activation {act.name!r} cannot be a hidden activation (it works along an "
-                "axis); the output layer gives logits and the loss applies softmax"
-            )
+    if any(a is None for a in acts):  # None would make a linear layer: say so instead
+        raise ValueError("MLP: activation must be a name such as 'relu' or an Activation, got None")
     return acts

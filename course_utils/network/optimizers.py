@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _checks
+from .._validate import Registry, real
 
 
 class Optimizer:
     """Base class: per-parameter state keyed by the array itself."""
 
     def __init__(self, lr):
-        self.lr = _checks.positive_number(lr, type(self).__name__, "lr")
+        self.lr = real(lr, type(self).__name__, "lr", above=0)
         self._state: dict = {}
 
     def reset(self) -> None:
@@ -85,7 +85,7 @@ class SGD(Optimizer):
 
     def __init__(self, lr=0.01, momentum=0.0):
         super().__init__(lr)
-        self.momentum = _checks.fraction(momentum, "SGD", "momentum")
+        self.momentum = real(momentum, "SGD", "momentum", at_least=0, below=1)
 
     def _new_state(self, p):
         return {"v": np.zeros(np.shape(p))} if self.momentum else {}
@@ -128,9 +128,9 @@ class Adam(Optimizer):
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)
-        self.beta1 = _checks.fraction(beta1, "Adam", "beta1")
-        self.beta2 = _checks.fraction(beta2, "Adam", "beta2")
-        self.eps = _checks.positive_number(eps, "Adam", "eps")
+        self.beta1 = real(beta1, "Adam", "beta1", at_least=0, below=1)
+        self.beta2 = real(beta2, "Adam", "beta2", at_least=0, below=1)
+        self.eps = real(eps, "Adam", "eps", above=0)
 
     def _new_state(self, p):
         return {"m": np.zeros(np.shape(p)), "v": np.zeros(np.shape(p)), "t": 0}
@@ -152,7 +152,7 @@ class Adam(Optimizer):
         return f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
 
 
-_OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+_OPTIMIZERS = Registry("optimizer", {"sgd": SGD, "adam": Adam}, instance_of=Optimizer)
 
 
 def get(optimizer=None, **params) -> Optimizer:
@@ -160,13 +160,4 @@ def get(optimizer=None, **params) -> Optimizer:
 
     None gives `Adam()` (lr = 1e-3).
     """
-    if optimizer is None:
-        optimizer = "adam"
-    if isinstance(optimizer, Optimizer):
-        if params:
-            raise ValueError(f"pass settings only with a name, got {optimizer!r} and {params}")
-        return optimizer
-    key = optimizer.strip().lower() if isinstance(optimizer, str) else None
-    if key not in _OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {optimizer!r}; valid names: {', '.join(_OPTIMIZERS)}")
-    return _OPTIMIZERS[key](**params)
+    return _OPTIMIZERS.get("adam" if optimizer is None else optimizer, **params)

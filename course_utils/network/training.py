@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _checks
+from .._validate import integer
 from . import losses as _losses
 from . import optimizers as _optimizers
+from ._inputs import matrix
 from ._threads import single_blas_thread
 from .stats import cached_statistics, layer_statistics
 
@@ -141,14 +142,14 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
         Learning", SIAM Review; Lu, Shin, Su & Karniadakis (2020), "Dying ReLU and
         Initialization: Theory and Numerical Examples", Commun. Comput. Phys.
     """
-    X = _checks.matrix(X, "fit", "X", columns=model.sizes[0])
+    X = matrix(X, "fit", "X", columns=model.sizes[0])
     n = X.shape[0]
     if np.shape(y)[:1] != (n,):
         raise ValueError(f"fit: y has shape {np.shape(y)} but X has {n} rows")
     loss = _losses.get(loss)
     optimizer = _optimizers.get(optimizer)
-    epochs = _checks.positive_int(epochs, "fit", "epochs")
-    batch_size = _checks.positive_int(batch_size, "fit", "batch_size")
+    epochs = integer(epochs, "fit", "epochs", at_least=1)
+    batch_size = integer(batch_size, "fit", "batch_size", at_least=1)
     if progress not in (None, True, False):
         raise ValueError(f"fit: progress must be True, False or None, got {progress!r}")
     y = np.asarray(y)
@@ -157,14 +158,14 @@ def fit(model, X, y, loss="cross_entropy", optimizer=None, epochs=10, batch_size
     if validate:
         if X_val is None or y_val is None:
             raise ValueError("fit: pass both X_val and y_val, or neither")
-        X_val = _checks.matrix(X_val, "fit", "X_val", columns=model.sizes[0])
+        X_val = matrix(X_val, "fit", "X_val", columns=model.sizes[0])
         if np.shape(y_val)[:1] != (X_val.shape[0],):
             raise ValueError(f"fit: y_val has shape {np.shape(y_val)} but X_val has {X_val.shape[0]} rows")
 
     rng = np.random.default_rng(seed)
     ref = np.sort(rng.permutation(n)[:REFERENCE_SIZE])
     X_ref, y_ref = X[ref], y[ref]
-    X_stats = X_ref if reference_X is None else _checks.matrix(
+    X_stats = X_ref if reference_X is None else matrix(
         reference_X, "fit", "reference_X", columns=model.sizes[0])
 
     history = History(

@@ -19,18 +19,22 @@ Example:
     >>> import matplotlib.pyplot as plt; plt.close(p.fig)
 """
 
-from ._checks import check_range, elementwise_names, grid
-from ._curves import ActivationPlot, plot_activation, plot_grid, plot_overlay
+from ._curves import plot_activation, plot_grid, plot_overlay
 from ._decision import plot_decision_boundary
+from ._inputs import grid, resolve_activation
 from ._softmax import plot_softmax, softmax_with_temperature
 from ._style import (
-    COLORS, DISPLAY_NAMES, OKABE_ITO, PALETTE, add_zero_lines, display_name, distinct_colors,
-    new_figure, style_axes, use_style,
+    COLORS, DERIVATIVE_STYLE, DISPLAY_NAMES, OKABE_ITO, PALETTE, XLABEL, add_zero_lines,
+    display_name, distinct_colors, new_figure, style_axes, style_legend_handles, use_style,
 )
 
 __all__ = [
+    # the house style: lessons draw their own figures with these
     "PALETTE", "OKABE_ITO", "COLORS", "DISPLAY_NAMES", "use_style", "new_figure", "style_axes",
-    "add_zero_lines", "display_name", "distinct_colors", "ActivationPlot", "plot_activation",
-    "plot_overlay", "plot_grid", "plot_softmax", "softmax_with_temperature",
-    "plot_decision_boundary", "elementwise_names", "check_range", "grid",
+    "add_zero_lines", "display_name", "distinct_colors",
+    # ready-made figures
+    "plot_activation", "plot_overlay", "plot_grid", "plot_softmax", "softmax_with_temperature",
+    "plot_decision_boundary",
+    # what the widgets draw with as well
+    "XLABEL", "DERIVATIVE_STYLE", "style_legend_handles", "grid", "resolve_activation",
 ]

@@ -6,22 +6,14 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from matplotlib.lines import Line2D
 
-from ._checks import check_x, elementwise_names, grid, resolve_activation
+from .. import activations
+from .._validate import integer
+from ._inputs import check_x, grid, resolve_activation
 from ._style import (
-    COLORS, DERIVATIVE_STYLE, PALETTE, display_name, distinct_colors, new_figure,
-    style_axes,
+    COLORS, DERIVATIVE_STYLE, PALETTE, XLABEL, display_name, distinct_colors, new_figure,
+    style_axes, style_legend_handles,
 )
-
-XLABEL = "x (input to the activation)"
-
-
-def style_legend_handles() -> list:
-    """Two grey legend entries saying what a solid and a dashed line mean."""
-    return [Line2D([], [], color="0.3", label="activation f(x)"),
-            Line2D([], [], color="0.3", label="derivative f′(x)", **DERIVATIVE_STYLE)]
-
 
 class ActivationPlot(NamedTuple):
     """What `plot_activation` drew: the figure, the axes and the two curves (Line2D)."""
@@ -149,14 +141,13 @@ def plot_grid(acts=None, x=None, ncols=4):
         ((1, 2), 'ReLU')
         >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
-    names = elementwise_names() if acts is None else acts
+    names = activations.available(elementwise_only=True) if acts is None else acts
     if isinstance(names, str):
         names = [names]
     resolved = [resolve_activation(a, "plot_grid", "acts") for a in names]
     if not resolved:
         raise ValueError("plot_grid: acts is empty; give at least one activation name")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"plot_grid: ncols must be a positive integer, got {ncols!r}")
+    ncols = integer(ncols, "plot_grid", "ncols", at_least=1)
     x = grid((-4.0, 4.0)) if x is None else check_x(x, "plot_grid")
     ncols = min(ncols, len(resolved))
     nrows = math.ceil(len(resolved) / ncols)

@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .. import activations
+from .._validate import real, real_vector
 from ._style import OKABE_ITO, new_figure, style_axes
-
-
-def check_logits(logits, where: str) -> np.ndarray:
-    """A 1-D float array of 2 to 20 finite logits, or a ValueError naming `logits`."""
-    arr = np.asarray(logits)
-    if arr.dtype.kind not in "iuf" or arr.ndim != 1 or not 2 <= arr.size <= 20:
-        raise ValueError(
-            f"{where}: logits must be a 1-D list of 2 to 20 real numbers, got {logits!r}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{where}: logits must be finite, got {logits!r}")
-    return arr.astype(np.float64)
-
-
-def check_temperature(temperature, where: str) -> float:
-    """A finite temperature > 0, or a ValueError naming `temperature`."""
-    ok = isinstance(temperature, numbers.Real) and not isinstance(temperature, bool)
-    if not ok or not np.isfinite(temperature) or temperature <= 0:
-        raise ValueError(f"{where}: temperature must be a finite number > 0, got {temperature!r}")
-    return float(temperature)
 
 
 def softmax_with_temperature(logits, temperature=1.0) -> np.ndarray:
@@ -38,8 +17,8 @@ def softmax_with_temperature(logits, temperature=1.0) -> np.ndarray:
         >>> softmax_with_temperature([2.0, 1.0, 0.1]).round(3)
         array([0.659, 0.242, 0.099])
     """
-    logits = check_logits(logits, "softmax_with_temperature")
-    temperature = check_temperature(temperature, "softmax_with_temperature")
+    logits = real_vector(logits, "softmax_with_temperature", "logits", min_size=2, max_size=20)
+    temperature = real(temperature, "softmax_with_temperature", "temperature", above=0)
     return activations.softmax(logits / temperature)
 
 
@@ -62,8 +41,8 @@ def plot_softmax(logits, temperature=1.0, ax=None, labels=None):
         [0.659, 0.242, 0.099]
         >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
-    logits = check_logits(logits, "plot_softmax")
-    temperature = check_temperature(temperature, "plot_softmax")
+    logits = real_vector(logits, "plot_softmax", "logits", min_size=2, max_size=20)
+    temperature = real(temperature, "plot_softmax", "temperature", above=0)
     labels = [f"class {i}" for i in range(logits.size)] if labels is None else list(labels)
     if len(labels) != logits.size:
         raise ValueError(

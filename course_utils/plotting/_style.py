@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.lines import Line2D
 
 # Okabe & Ito (2008), "Color Universal Design"; yellow last (weak on white).
 OKABE_ITO = {
@@ -58,7 +59,8 @@ DISPLAY_NAMES = {
 }
 
 ZERO_LINE = {"color": "0.45", "linewidth": 0.9, "zorder": 1}
-DERIVATIVE_STYLE = {"linestyle": (0, (5, 2.5)), "linewidth": 1.8}
+DERIVATIVE_STYLE = {"linestyle": (0, (5, 2.5)), "linewidth": 1.8}  # a derivative: dashed
+XLABEL = "x (input to the activation)"
 
 STYLE = {
     "figure.figsize": (6.4, 4.0),
@@ -253,3 +255,9 @@ def style_axes(ax, xlabel: str, ylabel: str, title: str | None = None,
         if handles:
             ax.legend(loc=legend_loc)
     return ax
+
+
+def style_legend_handles() -> list:
+    """Two grey legend entries saying what a solid and a dashed line mean."""
+    return [Line2D([], [], color="0.3", label="activation f(x)"),
+            Line2D([], [], color="0.3", label="derivative f′(x)", **DERIVATIVE_STYLE)]

@@ -22,11 +22,11 @@ Example:
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .._validate import integer
 from ..network.stats import SATURATION, layer_statistics
+from ..network.training import History
 from ._style import COLORS, DISPLAY_NAMES, distinct_colors, new_figure, style_axes
 
 GRAD_LABEL = "‖∂L/∂W‖ of the layer (log scale)"
@@ -45,7 +45,6 @@ HISTORY_LABELS = {
     "act_std": "std of the activations",
     "saturated": "saturated outputs (share)",
 }
-_PER_LAYER = ("grad_norm", "act_mean", "act_std", "saturated", "inactive", "dead")
 
 
 def activation_of(label: str):
@@ -134,14 +133,12 @@ def history_values(history, key: str, layer=None) -> np.ndarray:
     if key in ("dead", "inactive") and layer is None:
         return history.hidden_fraction(key)
     values = history.as_array(key)
-    if key in _PER_LAYER:
-        index = 1 if layer is None else layer
-        if (isinstance(index, bool) or not isinstance(index, numbers.Integral)
-                or not 1 <= index <= values.shape[1]):
-            raise ValueError(f"layer must be an integer from 1 to {values.shape[1]}, got {layer!r}")
+    if key in History.PER_LAYER:
+        index = integer(1 if layer is None else layer, "plot_history", "layer", at_least=1,
+                        at_most=values.shape[1])
         return values[:, index - 1]
     if layer is not None:
-        raise ValueError(f"{key!r} is not a per-layer record; pass layer only with {_PER_LAYER}")
+        raise ValueError(f"{key!r} is not a per-layer record; pass layer only with {History.PER_LAYER}")
     return values
 
 
@@ -246,9 +243,7 @@ def plot_layer_histograms(model, X, layers=None, kind="activations", bins=50, ax
         layers = sorted(set(np.linspace(1, n_hidden, min(4, n_hidden)).round().astype(int).tolist()))
     layers = list(layers)
     for i in layers:
-        if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 1 <= i <= n_hidden:
-            raise ValueError(f"plot_layer_histograms: layers must be hidden layers 1 … {n_hidden}, "
-                             f"got {i!r}")
+        integer(i, "plot_layer_histograms", "layers", at_least=1, at_most=n_hidden)
     stats = layer_statistics(model, X)
     if axes is None:
         fig, axes = new_figure(1, len(layers), figsize=(3.1 * len(layers) + 0.6, 3.2),

@@ -10,8 +10,9 @@ nbviewer where no kernel runs. They use the default inline backend (no ipympl).
     comparison_explorer(names=("sigmoid", "tanh", "relu", "gelu"))
     gradient_explorer(...)     per-layer gradient norms by depth/activation/init (lesson 08)
     dead_unit_explorer(...)    dead ReLU units by learning rate/bias/activation (lesson 09)
+    playground(...)            train a network live: boundary, losses, gradients, dead units (lesson 12)
 
-Build your own on `widgets._base.Explorer` (see its docstring).
+Build your own on `widgets.Explorer` (see its docstring).
 
 Example:
     >>> from course_utils import widgets
@@ -21,15 +22,15 @@ Example:
     >>> ex.close()
 """
 
-from ._activation import ActivationExplorer, activation_explorer
-from ._base import Explorer, fit_limits
-from ._comparison import ComparisonExplorer, comparison_explorer
+from ._activation import activation_explorer
+from ._base import Explorer
+from ._comparison import comparison_explorer
 from ._controls import CheckboxGroup
-from ._softmax import SoftmaxExplorer, softmax_explorer
-from ._training import DeadUnitExplorer, GradientExplorer, dead_unit_explorer, gradient_explorer
+from ._playground import PlaygroundWidget, playground
+from ._softmax import softmax_explorer
+from ._training import dead_unit_explorer, gradient_explorer
 
 __all__ = [
-    "Explorer", "ActivationExplorer", "SoftmaxExplorer", "ComparisonExplorer", "CheckboxGroup",
-    "GradientExplorer", "DeadUnitExplorer", "activation_explorer", "softmax_explorer",
-    "comparison_explorer", "gradient_explorer", "dead_unit_explorer", "fit_limits",
+    "activation_explorer", "softmax_explorer", "comparison_explorer", "gradient_explorer",
+    "dead_unit_explorer", "playground", "PlaygroundWidget", "Explorer", "CheckboxGroup",
 ]

@@ -4,13 +4,13 @@ hyperparameters, an x-range, a derivative toggle and other activations to overla
 from __future__ import annotations
 
 import ipywidgets as W
-import numpy as np
 
 from .. import activations
-from ..plotting import DISPLAY_NAMES, display_name, distinct_colors
-from ..plotting._checks import check_range, elementwise_names, grid, resolve_activation
-from ..plotting._curves import XLABEL, style_legend_handles
-from ..plotting._style import DERIVATIVE_STYLE, add_zero_lines
+from .._validate import flag, real_range
+from ..plotting import (
+    DERIVATIVE_STYLE, DISPLAY_NAMES, XLABEL, add_zero_lines, display_name, distinct_colors, grid,
+    resolve_activation, style_legend_handles,
+)
 from ._base import Explorer, fit_limits
 from ._controls import CheckboxGroup, checkbox, float_slider, range_slider
 
@@ -26,7 +26,7 @@ def check_names(values, where: str, argname: str) -> tuple:
         values = tuple(values)
     except TypeError:
         raise ValueError(f"{where}: {argname} must be a list of names, got {values!r}") from None
-    valid = elementwise_names()
+    valid = activations.available(elementwise_only=True)
     names = []
     for value in values:
         try:
@@ -57,10 +57,9 @@ class ActivationExplorer(Explorer):
                              f"{err}") from None
         act = resolve_activation(act, where, "name")
         overlay = check_names(overlay, where, "overlay")
-        low, high = check_range(x_range, where)
-        if not isinstance(derivative, (bool, np.bool_)):
-            raise ValueError(f"{where}: derivative must be True or False, got {derivative!r}")
-        self._names = elementwise_names()
+        low, high = real_range(x_range, where)
+        derivative = flag(derivative, where, "derivative")
+        self._names = activations.available(elementwise_only=True)
         start = {"negative_slope": 0.01, "alpha": 0.25, "approximate": False, **act.params}
         self.controls = {
             "name": W.Dropdown(options=[(DISPLAY_NAMES.get(n, n), n) for n in self._names],

@@ -68,7 +68,6 @@ class Explorer:
         self._layers: dict = {name: [] for name in LAYERS[1:]}  # "static" = the rest
         self._cache: dict = {}  # layer name → bitmap of the figure up to that layer
         self._holding = 0
-        self._png = b""
         self._keys: dict = {}
 
     # --- for subclasses --------------------------------------------------------------
@@ -142,8 +141,6 @@ class Explorer:
     def invalidate(self, layer: str = "static") -> None:
         """Mark a layer and every layer above it stale: "x" / "y" after changing those limits,
         "legend" after a new legend, "static" (default) after anything else."""
-        if layer == "view":
-            layer = "y"
         for name in LAYERS[LAYERS.index(layer):]:
             self._cache.pop(name, None)
 
@@ -191,10 +188,6 @@ class Explorer:
             for key, line in self.lines.items()
             if line.get_visible()
         }
-
-    def png(self) -> bytes:
-        """The current frame as PNG bytes."""
-        return self._png
 
     def close(self) -> None:
         """Close the widgets (frees the front-end models)."""
@@ -263,10 +256,13 @@ class Explorer:
         for artist in self._dynamic:
             if artist.get_visible():
                 self.fig.draw_artist(artist)
-        self._png = self._encode(FAST_PNG)
+        self._show(self._encode(FAST_PNG))
+
+    def _show(self, png: bytes) -> None:
+        """Put a new frame on screen (here: as the Output's only display_data)."""
         self.output.outputs = ({
             "output_type": "display_data",
-            "data": {"image/png": base64.b64encode(self._png).decode("ascii"),
+            "data": {"image/png": base64.b64encode(png).decode("ascii"),
                      "text/plain": self.figure_note},
             "metadata": {},
         },)

@@ -7,10 +7,8 @@ import ipywidgets as W
 import numpy as np
 
 from .. import activations
-from ..plotting import DISPLAY_NAMES, distinct_colors
-from ..plotting._checks import check_range, elementwise_names, grid
-from ..plotting._curves import XLABEL
-from ..plotting._style import add_zero_lines
+from .._validate import is_number, real_range
+from ..plotting import DISPLAY_NAMES, XLABEL, add_zero_lines, distinct_colors, grid
 from ._activation import POINTS, check_names
 from ._base import Explorer, fit_limits
 from ._controls import CheckboxGroup, float_slider, range_slider
@@ -27,11 +25,11 @@ class ComparisonExplorer(Explorer):
         names = check_names(names, where, "names")
         if not names:
             raise ValueError(f"{where}: names is empty; give at least one activation name")
-        low, high = check_range(x_range, where)
-        if isinstance(x0, bool) or not isinstance(x0, (int, float)) or not low <= x0 <= high:
+        low, high = real_range(x_range, where)
+        if not is_number(x0) or not low <= x0 <= high:
             raise ValueError(f"{where}: x0 must be a number inside x_range {x_range!r}, "
                              f"got {x0!r}")
-        self._names = elementwise_names()
+        self._names = activations.available(elementwise_only=True)
         self.controls = {
             "names": CheckboxGroup([(DISPLAY_NAMES.get(n, n), n) for n in self._names],
                                    value=names, description="activations"),

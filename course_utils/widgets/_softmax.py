@@ -9,8 +9,8 @@ import numpy as np
 from matplotlib.ticker import MultipleLocator
 
 from .. import activations
+from .._validate import real, real_vector
 from ..plotting import OKABE_ITO
-from ..plotting._softmax import check_logits, check_temperature
 from ._base import Explorer
 from ._controls import DESCRIPTION_STYLE, float_slider
 
@@ -26,11 +26,11 @@ class SoftmaxExplorer(Explorer):
     def __init__(self, logits=(2.0, 1.0, 0.1), temperature=1.0, labels=None):
         super().__init__()
         where = "softmax_explorer"
-        logits = check_logits(logits, where)
+        logits = real_vector(logits, where, "logits", min_size=2, max_size=20)
         if logits.size > MAX_CLASSES:
             raise ValueError(f"{where}: logits can have at most {MAX_CLASSES} entries here, "
                              f"got {logits.size}")
-        temperature = check_temperature(temperature, where)
+        temperature = real(temperature, where, "temperature", above=0)
         n = logits.size
         self.labels = [f"class {i}" for i in range(n)] if labels is None else list(labels)
         if len(self.labels) != n:

@@ -17,6 +17,7 @@ import ipywidgets as W
 import numpy as np
 
 from .. import data
+from .._validate import integer, one_of, real
 from ..network import MLP, Adam, fit
 from ..network.layers import init_name
 from ..plotting import COLORS, DISPLAY_NAMES
@@ -35,24 +36,6 @@ REFERENCE = ("relu", "he")  # the dashed line: the setting that keeps gradients 
 @functools.lru_cache(maxsize=1)
 def _digits():
     return data.load_digits(seed=0)
-
-
-def _choice(value, options, where, arg):
-    if value not in options:
-        raise ValueError(f"{where}: {arg} must be one of {list(options)}, got {value!r}")
-    return value
-
-
-def _int_in(value, low, high, where, arg):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"{where}: {arg} must be an integer from {low} to {high}, got {value!r}")
-    return int(value)
-
-
-def _number_in(value, low, high, where, arg):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise ValueError(f"{where}: {arg} must be a number from {low:g} to {high:g}, got {value!r}")
-    return float(value)
 
 
 def _dropdown(description, options, value):
@@ -74,11 +57,11 @@ class GradientExplorer(Explorer):
                  samples=128, seed=0):
         super().__init__()
         where = "gradient_explorer"
-        depth = _int_in(depth, 1, 30, where, "depth")
-        _choice(activation, GRADIENT_ACTIVATIONS, where, "activation")
-        init = _choice(init_name(init), [v for _, v in INITS], where, "init")
-        self.width = _int_in(width, 1, 512, where, "width")
-        samples = _int_in(samples, 1, len(_digits().y_train), where, "samples")
+        depth = integer(depth, where, "depth", at_least=1, at_most=30)
+        one_of(activation, GRADIENT_ACTIVATIONS, where, "activation")
+        init = one_of(init_name(init), [v for _, v in INITS], where, "init")
+        self.width = integer(width, where, "width", at_least=1, at_most=512)
+        samples = integer(samples, where, "samples", at_least=1, at_most=len(_digits().y_train))
         self.seed = seed
         split = _digits()
         self.X, self.y = split.X_train[:samples], split.y_train[:samples]
@@ -189,11 +172,11 @@ class DeadUnitExplorer(Explorer):
     def __init__(self, lr=0.2, bias=-0.5, activation="relu", epochs=5, samples=400, seed=0):
         super().__init__()
         where = "dead_unit_explorer"
-        lr = _number_in(lr, 1e-3, 1.0, where, "lr")
-        bias = _number_in(bias, -3.0, 1.0, where, "bias")
-        _choice(activation, DEAD_ACTIVATIONS, where, "activation")
-        self.epochs = _int_in(epochs, 1, 50, where, "epochs")
-        samples = _int_in(samples, 1, len(_digits().y_train), where, "samples")
+        lr = real(lr, where, "lr", at_least=1e-3, at_most=1.0)
+        bias = real(bias, where, "bias", at_least=-3.0, at_most=1.0)
+        one_of(activation, DEAD_ACTIVATIONS, where, "activation")
+        self.epochs = integer(epochs, where, "epochs", at_least=1, at_most=50)
+        samples = integer(samples, where, "samples", at_least=1, at_most=len(_digits().y_train))
         self.samples, self.seed = samples, seed
         self.history = None
         self.controls = {

@@ -166,6 +166,22 @@ PRESS_JS = """([root, timeout]) => {
     });
 }"""
 
+COUNT_IMAGE_CHANGES_JS = """(root, ms) => new Promise(resolve => {
+    // How often the <img> in `root` gets a new picture during `ms` milliseconds (an
+    // ipywidgets Image swaps its blob URL per frame; an Output re-renders its <img>).
+    const current = () => { const img = root.querySelector('img'); return img ? img.src : null; };
+    let last = current();
+    const times = [];
+    const t0 = performance.now();
+    const observer = new MutationObserver(() => {
+        const src = current();
+        if (src !== null && src !== last) { last = src; times.push(performance.now() - t0); }
+    });
+    observer.observe(root, {subtree: true, childList: true, attributes: true,
+                            attributeFilter: ['src']});
+    setTimeout(() => { observer.disconnect(); resolve({changes: times.length, times}); }, ms);
+})"""
+
 
 def is_benign(text: str) -> bool:
     return any(pattern.search(text) for pattern in BENIGN_CONSOLE_PATTERNS)
@@ -371,6 +387,11 @@ class LabSession:
     def slider_state(slider) -> dict:
         """The slider's handle position, step and range (from its noUiSlider), label, readout."""
         return slider.evaluate(SLIDER_STATE_JS)
+
+    @staticmethod
+    def count_image_changes(output, seconds: float) -> dict:
+        """Watch the picture in `output` for `seconds`: {"changes": n, "times": [ms, ...]}."""
+        return output.evaluate(COUNT_IMAGE_CHANGES_JS, int(1000 * seconds))
 
     @staticmethod
     def image_src(output) -> str | None:
