@@ -124,7 +124,9 @@ class ClassSpawner(LocalProcessSpawner):
             # The venv's bin first: jupyter, nbgrader and alembic (the formgrader's database).
             "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
             "VIRTUAL_ENV": str(s.venv),
+            # Lesson 10 runs Keras on JAX, on the CPU (as the course's kernel spec says).
             "KERAS_BACKEND": "jax",
+            "JAX_PLATFORMS": "cpu",
             # The role's settings: students get no formgrader and no "create assignment".
             "JUPYTER_CONFIG_PATH": os.pathsep.join(
                 str(Path(s.prefix) / "hub/roles" / name) for name in (role, "common")),

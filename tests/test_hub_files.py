@@ -111,7 +111,7 @@ def test_a_students_home_gets_the_lessons_and_no_solutions():
 def test_the_kubernetes_values_match_the_image():
     values = yaml.safe_load((HUB / "kubernetes" / "config.yaml").read_text())
     user = values["singleuser"]
-    assert user["extraEnv"]["KERAS_BACKEND"] == "jax"
+    assert user["extraEnv"]["KERAS_BACKEND"] == "jax" and user["extraEnv"]["JAX_PLATFORMS"] == "cpu"
     mounts = {m["mountPath"] for m in user["storage"]["extraVolumeMounts"]}
     assert user["extraEnv"]["COURSE_HUB_EXCHANGE"] in mounts
     assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] not in ("dummy", "null")

@@ -43,14 +43,15 @@ def test_each_server_runs_as_its_person_in_the_course_environment(class_hub, peo
 
     prefix = class_hub.settings.prefix
     code = ("import os, shutil, sys, course_utils; print(os.getuid(), sys.prefix, "
-            "os.environ['KERAS_BACKEND'], os.environ['PATH'].split(':')[0], shutil.which('alembic'))")
+            "os.environ['KERAS_BACKEND'], os.environ['JAX_PLATFORMS'], "
+            "os.environ['PATH'].split(':')[0], shutil.which('alembic'))")
     for name in (class_hub.instructor, class_hub.students[0]):
         run = people[name].run_code(code)
         assert run.error is None, run.error
-        uid, sys_prefix, backend, first_path, alembic = run.stdout.split()
+        uid, sys_prefix, backend, platforms, first_path, alembic = run.stdout.split()
         assert int(uid) == pwd.getpwnam(name).pw_uid
         assert sys_prefix == f"{prefix}/venv" and first_path == f"{prefix}/venv/bin"
-        assert backend == "jax"
+        assert (backend, platforms) == ("jax", "cpu")
         assert alembic == f"{prefix}/venv/bin/alembic"  # the formgrader's database migrations
 
 
