@@ -177,6 +177,9 @@ def install(prefix: Path, python: str | None = None, log=print) -> dict:
     hub.mkdir(exist_ok=True)
     for name in HUB_FILES:
         write_file(hub / name, (REPO / "hub" / name).read_bytes(), 0o644)
+    # The course's nbgrader settings (feedback without the hidden tests); roles/instructor loads it.
+    write_file(hub / "course_nbgrader_config.py", (REPO / "tools/nbgrader_config.py").read_bytes(),
+               0o644)
     if (hub / "roles").exists():
         shutil.rmtree(hub / "roles")
     shutil.copytree(REPO / "hub/roles", hub / "roles")

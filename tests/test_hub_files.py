@@ -56,17 +56,24 @@ def test_students_get_no_instructor_tools_and_instructors_do():
 
 @pytest.mark.parametrize("role", ["student", "instructor"])
 def test_nbgrader_settings_come_from_the_spawner_environment(role, monkeypatch, tmp_path):
-    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
 
+    # The installed layout: <prefix>/hub/roles/<role>/, the course's config in <prefix>/hub/.
+    roles = tmp_path / "hub" / "roles" / role
+    roles.mkdir(parents=True)
+    (roles / "nbgrader_config.py").write_bytes((HUB / "roles" / role / "nbgrader_config.py").read_bytes())
+    (tmp_path / "hub" / "course_nbgrader_config.py").write_bytes(
+        (ROOT / "tools" / "nbgrader_config.py").read_bytes())
     monkeypatch.setenv("COURSE_HUB_COURSE_ID", "c1")
     monkeypatch.setenv("COURSE_HUB_EXCHANGE", "/srv/x")
-    monkeypatch.setenv("HOME", str(tmp_path))
-    config = Config()
-    code = (HUB / "roles" / role / "nbgrader_config.py").read_text()
-    exec(compile(code, f"{role}/nbgrader_config.py", "exec"), {"get_config": lambda: config})
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = PyFileConfigLoader("nbgrader_config.py", str(roles)).load_config()
     assert config.CourseDirectory.course_id == "c1" and config.Exchange.root == "/srv/x"
     if role == "instructor":
-        assert config.CourseDirectory.root == str(tmp_path / "nbgrader")
+        assert config.CourseDirectory.root == str(tmp_path / "home" / "nbgrader")
+        # The course's own settings came along: feedback without the hidden tests.
+        names = [p.__name__ for p in config.GenerateFeedback.preprocessors]
+        assert "ClearHiddenTests" in names, names
 
 
 @pytest.mark.parametrize("change, words", [

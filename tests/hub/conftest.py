@@ -87,7 +87,8 @@ def people(class_hub):
 
 @pytest.fixture(scope="session")
 def graded(class_hub, people):
-    """Release -> fetch -> submit (correct / buggy / nothing) -> collect -> autograde."""
+    """Release -> fetch -> submit (correct / buggy / nothing) -> collect -> autograde ->
+    feedback, all through the servers' REST APIs (what the Nbgrader menus call)."""
     course = class_hub.settings.course_id
     teacher = people[class_hub.instructor]
     ada, bo, cy = (people[name] for name in class_hub.students)
@@ -118,6 +119,11 @@ def graded(class_hub, people):
     for student in (ada, bo):
         step("autograde", lambda s=student: teacher.server(
             "POST", f"formgrader/api/submission/{ASSIGNMENT}/{s.name}/autograde"))
+    step("feedback", lambda: teacher.server(
+        "POST", f"formgrader/api/assignment/{ASSIGNMENT}/generate_feedback"))
+    step("feedback", lambda: teacher.server(
+        "POST", f"formgrader/api/assignment/{ASSIGNMENT}/release_feedback"))
+    step("feedback", lambda: ada.server("POST", "assignments/fetch_feedback", form=form))
     submissions = teacher.server("GET", f"formgrader/api/submissions/{ASSIGNMENT}")
     timing("release -> autograde: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
     return {"submissions": {s["student"]: s for s in submissions}, "collect_log": collected["log"],

@@ -7,6 +7,7 @@ import json
 import re
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import ASSIGNMENT, NOTEBOOK, REPO, SOLUTIONS
@@ -36,6 +37,17 @@ def test_submissions_carry_the_hub_user_names_and_the_right_scores(class_hub, gr
         f"with {name}() broken (a check worth {points}) {bo} scored {subs[bo]['code_score']} of {full}")
     assert cy not in subs or (not subs[cy]["submitted"] and not subs[cy]["score"])
     assert "cheating attempt" not in graded["collect_log"]  # each folder belongs to its student
+
+
+def test_a_student_gets_feedback_without_the_hidden_tests(class_hub, people, graded):
+    ada = people[class_hub.students[0]]
+    runs = ada.server("GET", f"api/contents/{ASSIGNMENT}/feedback")["content"]
+    assert runs, "no feedback was fetched"
+    folder = quote(runs[0]["name"])  # a timestamp, with spaces
+    html = ada.server("GET", f"api/contents/{ASSIGNMENT}/feedback/{folder}/"
+                             f"{NOTEBOOK.replace('.ipynb', '.html')}")["content"]
+    assert "softmax" in html
+    assert "BEGIN HIDDEN TESTS" not in html and "run_path" not in html, "the feedback shows the grader"
 
 
 def test_each_server_runs_as_its_person_in_the_course_environment(class_hub, people):
