@@ -105,6 +105,10 @@ def measure(prefix: str, students: int) -> dict:
             thread.join()
         wall = time.monotonic() - started
         ok = [r for r in results if "error" not in r]
+        for r in results:
+            if "error" in r:  # what the hub said about this student, before it is removed
+                lines = [l for l in cls.log_tail(5000).splitlines() if r["name"] in l]
+                print(f"hub log for {r['name']}:\n" + "\n".join(lines[-40:]), file=sys.stderr)
         time.sleep(3)  # let the kernels go idle
         use = [usage(r["uid"]) for r in ok]
         available_after = meminfo("MemAvailable")

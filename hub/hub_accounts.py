@@ -220,13 +220,16 @@ def read_passwords(settings: ClassSettings) -> dict:
 
 
 def user_pids(uid: int) -> list[int]:
-    """Processes owned by one uid (to stop a removed user's stragglers, by pid)."""
+    """Running processes (not zombies) owned by one uid."""
     pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid == uid:
-                    pids.append(int(entry.name))
-            except FileNotFoundError:
+                if entry.stat().st_uid != uid:
+                    continue
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue
+            if state != "Z":
+                pids.append(int(entry.name))
     return pids

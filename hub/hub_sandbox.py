@@ -108,22 +108,32 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def _kill_leftovers(names: list[str]) -> list[str]:
-    """Processes of the class's users still alive after the hub stopped (there should be none):
-    killed by pid, and reported."""
-    found = []
+def _live_pids(names: list[str]) -> dict[int, str]:
+    """pid -> user name of the class's users' processes that still run (not zombies)."""
+    found = {}
     for name in names:
         try:
             uid = pwd.getpwnam(name).pw_uid
         except KeyError:
             continue
-        for pid in hub_accounts.user_pids(uid):
-            found.append(f"{name}:{pid}")
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-    if found:
-        time.sleep(0.5)
+        found.update((pid, name) for pid in hub_accounts.user_pids(uid))
     return found
+
+
+def _kill_leftovers(names: list[str], grace: float = 30) -> list[str]:
+    """Processes of the class's users still running `grace` seconds after the hub stopped
+    (servers shut their kernels down in the background): killed by pid, and reported."""
+    deadline = time.monotonic() + grace
+    while _live_pids(names) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    left = _live_pids(names)
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while _live_pids(names) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return [f"{name}:{pid}" for pid, name in left.items()]
 
 
 @contextlib.contextmanager
@@ -145,10 +155,14 @@ def throwaway_class(prefix: str, instructors: int = 1, students: int = 3, log=pr
     learners = [f"{tag}-student{i + 1}" for i in range(students)]
     process = None
 
-    def clean_up() -> str | None:
+    def clean_up(failed: bool = False) -> str | None:
         started = time.monotonic()
         if process is not None:
             _stop(process)
+        if failed and log_path.exists():  # the hub's side of the story outlives the class
+            kept = Path(tempfile.gettempdir()) / f"course-hub-{tag}.log"
+            shutil.copy(log_path, kept)
+            log(f"the hub's log: {kept}")
         leftovers = _kill_leftovers(teachers + learners)
         if (state / "class.json").exists():
             hubctl("remove-class", "--state", str(state), "--delete-homes")
@@ -184,7 +198,7 @@ def throwaway_class(prefix: str, instructors: int = 1, students: int = 3, log=pr
         log(f"hub started: {time.monotonic() - started:.1f} s")
         yield cls
     except BaseException:
-        problem = clean_up()  # the original error matters more; still say what stayed
+        problem = clean_up(failed=True)  # the original error matters more; still say what stayed
         if problem:
             log(problem)
         raise
