@@ -13,6 +13,7 @@ import json
 import os
 import pwd
 import secrets
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -20,6 +21,8 @@ from pathlib import Path
 from hub_settings import ClassSettings, check_unix_name
 
 ROLES = ("instructor", "student")
+# Each user's Jupyter runtime folder (sockets, connection files): /run/course-hub/<uid>.
+RUNTIME_BASE = Path("/run/course-hub")
 # Below this uid are system accounts (Debian's UID_MIN); the hub never spawns them.
 FIRST_PERSON_UID = 1000
 
@@ -139,7 +142,9 @@ def remove_user(settings: ClassSettings, username: str, delete_home: bool) -> st
     if busy:
         raise RuntimeError(f"{username} still runs processes {busy[:10]}: stop their server "
                            "(hub admin page, or stop the hub) first")
+    uid = pwd.getpwnam(username).pw_uid
     run(["userdel", *(["--remove"] if delete_home else []), username])
+    shutil.rmtree(RUNTIME_BASE / str(uid), ignore_errors=True)  # a later user may get this uid
     _record_created(settings, username, False)
     return f"{username}: removed" + (" with their home" if delete_home else " (home kept)")
 

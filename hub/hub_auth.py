@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import os
 import pwd
+import stat
 from hmac import compare_digest
 from pathlib import Path
 
-from hub_accounts import role_of
+from hub_accounts import RUNTIME_BASE, role_of
 from hub_settings import ClassSettings
 from jupyterhub.auth import PAMAuthenticator
 from jupyterhub.authenticators.shared import SharedPasswordAuthenticator
@@ -116,6 +117,24 @@ class ClassSpawner(LocalProcessSpawner):
             raise web.HTTPError(403, f"{self.user.name} is not in this class")
         return role
 
+    def runtime_dir(self) -> str:
+        """A private folder for the server's and kernels' sockets and connection files, short
+        enough for Unix socket paths (a home's ~/.local/share/jupyter/runtime is not). Under
+        /run, where only root creates entries, so nobody can plant it for another user."""
+        user = pwd.getpwnam(self.user.name)
+        RUNTIME_BASE.mkdir(mode=0o755, exist_ok=True)
+        path = RUNTIME_BASE / str(user.pw_uid)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid not in (0, user.pw_uid):
+            raise web.HTTPError(500, f"{path} is not a folder of {user.pw_name}'s: remove it")
+        os.chown(path, user.pw_uid, user.pw_gid)
+        os.chmod(path, 0o700)
+        return str(path)
+
     def get_env(self):
         env = super().get_env()
         s, role = settings(), self.role()
@@ -132,6 +151,9 @@ class ClassSpawner(LocalProcessSpawner):
                 str(Path(s.prefix) / "hub/roles" / name) for name in (role, "common")),
             "COURSE_HUB_COURSE_ID": s.course_id,
             "COURSE_HUB_EXCHANGE": s.exchange_root,
+            # Kernels talk to the server over Unix sockets in here (roles/common): over TCP on
+            # 127.0.0.1 any other user could connect and read a kernel's output.
+            "JUPYTER_RUNTIME_DIR": self.runtime_dir(),
         })
         return env
 

@@ -51,7 +51,7 @@ def test_students_get_no_instructor_tools_and_instructors_do():
         "tornado_settings"]["headers"]["Content-Security-Policy"]
     assert csp == "frame-ancestors 'self'"
     common = load_role_config("common", "jupyter_server_config.json")
-    assert common["KernelManager"]["transport_encryption"] == "auto"
+    assert common["ServerKernelManager"]["transport"] == "ipc"
 
 
 @pytest.mark.parametrize("role", ["student", "instructor"])

@@ -95,25 +95,31 @@ def test_students_cannot_read_each_other_or_the_instructor(class_hub, people, gr
 
 
 def test_a_student_cannot_listen_to_another_students_kernel(class_hub, people):
-    """Kernels talk to their server over loopback TCP, where any local user can connect: with
-    CurveZMQ (roles/common) a stranger's subscription to the output channel receives nothing."""
+    """Kernels talk to their server over Unix sockets in a private folder under /run
+    (roles/common, hub_auth.ClassSpawner.runtime_dir). Over loopback TCP, any user on the machine
+    could subscribe to a kernel's output channel and read it (tried here: they could)."""
+    import pwd
+
     ada, bo = (people[name] for name in class_hub.students[:2])
     kernel = bo.server("POST", "api/kernels", body={})["id"]
     try:
-        runtime = Path(class_hub.settings.home_base) / bo.name / ".local/share/jupyter/runtime"
+        runtime = Path("/run/course-hub") / str(pwd.getpwnam(bo.name).pw_uid)
         info = json.loads((runtime / f"kernel-{kernel}.json").read_text())
-        assert info.get("curve_publickey"), "the kernel was started without transport encryption"
+        assert info["transport"] == "ipc", f"the kernel listens on {info['transport']}"
+        assert runtime.stat().st_mode & 0o777 == 0o700
         listener = ada.server("POST", "api/kernels", body={})["id"]
-        subscribe = ("import zmq\nsub = zmq.Context.instance().socket(zmq.SUB)\n"
-                     "sub.setsockopt(zmq.SUBSCRIBE, b'')\n"
-                     f"sub.connect('tcp://127.0.0.1:{info['iopub_port']}')\n")
-        assert ada.run_code(subscribe, kernel_id=listener).error is None
-        time.sleep(1)  # let the subscription settle, as an eavesdropper would
+        iopub = f"ipc://{info['ip']}-{info['iopub_port']}"
+        subscribe = ("import os, zmq\n"
+                     f"try:\n    os.listdir({str(runtime)!r})\n    print('LISTED')\n"
+                     "except PermissionError:\n    print('denied')\n"
+                     "sub = zmq.Context.instance().socket(zmq.SUB)\n"
+                     f"sub.setsockopt(zmq.SUBSCRIBE, b'')\nsub.connect({iopub!r})\n")
+        assert ada.run_code(subscribe, kernel_id=listener).stdout.strip() == "denied"
+        time.sleep(1)  # let a subscription settle, as an eavesdropper would
         assert "secret" in bo.run_code("print('secret answer of bo')", kernel_id=kernel).stdout
         heard = ada.run_code("got = []\nwhile sub.poll(1000):\n    got.append(sub.recv_multipart())\n"
-                             "print(len(got), any(b'secret' in b''.join(m) for m in got))",
-                             kernel_id=listener)
-        assert heard.stdout.split() == ["0", "False"], f"{ada.name} heard {bo.name}'s kernel: {heard}"
+                             "print(len(got))", kernel_id=listener)
+        assert heard.stdout.split() == ["0"], f"{ada.name} heard {bo.name}'s kernel: {heard}"
         ada.server("DELETE", f"api/kernels/{listener}")
     finally:
         bo.server("DELETE", f"api/kernels/{kernel}")

@@ -9,6 +9,3 @@ load_subconfig(os.path.join(os.path.dirname(__file__), "..", "..", "course_nbgra
 c.CourseDirectory.course_id = os.environ["COURSE_HUB_COURSE_ID"]
 c.Exchange.root = os.environ["COURSE_HUB_EXCHANGE"]
 c.CourseDirectory.root = os.path.join(os.path.expanduser("~"), "nbgrader")
-# Autograding runs students' code in kernels of the instructor: encrypt their loopback traffic
-# too (see roles/common/jupyter_server_config.json).
-c.KernelManager.transport_encryption = "auto"
