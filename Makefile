@@ -3,8 +3,10 @@
 #   make test        set up .venv with the test tools and run the whole suite
 #   make notebooks   re-execute every notebook in place (fresh kernel, top to bottom)
 #   make exercises   regenerate exercises/ from solutions/ (never overwrites a student's edits)
-#   make bench       run the speed benchmarks in benchmarks/
+#   make bench       run the speed benchmarks in benchmarks/ (make bench-hub: a class logging in)
 #   make test-student-install   run every notebook with only what `make lab` installs (CI)
+#   make hub         (root) a demo class hub on 127.0.0.1:8000: JupyterHub, Unix users, nbgrader
+#   make test-hub    (root) the class hub end to end (tests/hub); make hub-clean removes the demo
 # Needs only python3 (3.10 to 3.13) and make. Versions come from constraints.txt.
 
 PYTHON ?= python3
@@ -35,9 +37,10 @@ ifeq ($(shell uname -m),x86_64)
 OTHER_KERNELS = NPY_DISABLE_CPU_FEATURES="$(shell $(PY) tests/numpy_levels.py baseline)" OPENBLAS_CORETYPE=Prescott
 endif
 
-.PHONY: help lab test test-fast test-student-install notebooks exercises bench venv clean
+.PHONY: help lab test test-fast test-student-install notebooks exercises bench venv clean \
+        hub hub-clean test-hub bench-hub
 help:
-	@sed -n '2,9p' Makefile
+	@sed -n '2,11p' Makefile
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -60,12 +63,29 @@ lab: $(VENV)/.course-installed
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) --ServerApp.root_dir=. \
 	    --LabApp.default_url=/lab/tree/notebooks/00_why_nonlinearity.ipynb $(ROOT_FLAG)
 
+# tests/hub creates Unix users and a system-wide install: only `make test-hub` runs it.
 test: $(VENV)/.dev-installed
-	$(OTHER_KERNELS) $(PY) -m pytest -n $(JOBS) $(TEST_PATHS) $(NBVAL)
+	$(OTHER_KERNELS) $(PY) -m pytest -n $(JOBS) $(TEST_PATHS) --ignore=tests/hub $(NBVAL)
 
 # Unit tests and doctests only (no notebooks): the quick loop while editing course_utils.
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest course_utils tests --ignore=tests/browser
+	$(PY) -m pytest course_utils tests --ignore=tests/browser --ignore=tests/hub
+
+# The class hub (hub/, as root): installs under $(HUB_PREFIX), runs a throw-away class.
+HUB_PREFIX ?= /opt/activations-hub
+HUB_PORT   ?= 8000
+test-hub: $(VENV)/.dev-installed
+	COURSE_HUB_PREFIX=$(HUB_PREFIX) $(PY) -m pytest tests/hub
+
+# 20 students logging in at once (root): the table in benchmarks/README.md.
+bench-hub: $(VENV)/.dev-installed
+	COURSE_HUB_PREFIX=$(HUB_PREFIX) $(PY) benchmarks/hub_load.py --write-readme
+
+hub:
+	$(PYTHON) hub/hubctl.py demo --prefix $(HUB_PREFIX) --port $(HUB_PORT)
+
+hub-clean:
+	$(PYTHON) hub/hubctl.py remove-class --state /srv/activations-hub-demo --delete-homes
 
 notebooks: $(VENV)/.dev-installed
 	$(PY) tools/run_notebooks.py notebooks/*.ipynb solutions/*.ipynb
