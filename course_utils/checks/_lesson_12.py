@@ -207,9 +207,10 @@ DEAD_BY_LAYER = CustomExercise("relu_dead_by_layer", "dead units after a large l
 # --- 4: reading a dead network ---------------------------------------------------------------
 DEAD_NETWORK = ChoiceExercise(
     "dead_network_why", "a network that stopped learning", "12",
-    "At learning rate 0.3 the playground's ReLU network shows: the loss flat near 0.7, test "
-    "accuracy about 0.5, the map one flat colour, layer 3 100 % dead, and every line of the "
-    "gradient panel ending after a few dozen steps. What happened?",
+    "At learning rate 0.3 the ReLU network of exercise 3 (circles, 3 hidden layers of 8 units, "
+    "Adam, seed 0) shows: the loss flat near 0.7, test accuracy about 0.5, the map one flat "
+    "colour, layer 3 100 % dead, and every line of the gradient panel ending within its first "
+    "recorded steps. What happened?",
     {"a": ("Vanishing gradients: each layer shrank the gradient until it was too small for the "
            "log-scale panel to draw.",
            "Vanishing gradients shrink by a factor per layer (lesson 08) but stay positive: their "
